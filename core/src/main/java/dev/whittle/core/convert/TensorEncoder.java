@@ -2,7 +2,6 @@ package dev.whittle.core.convert;
 
 import dev.whittle.core.tensor.Bf16;
 import dev.whittle.core.tensor.DType;
-import dev.whittle.core.tensor.Dequantizer;
 import dev.whittle.core.tensor.Half;
 import dev.whittle.core.tensor.Tensor;
 
@@ -20,41 +19,52 @@ import java.util.function.LongUnaryOperator;
 public final class TensorEncoder {
     private TensorEncoder() {}
 
-    /** Can {@code target} be produced from any dtype by this encoder? */
+    /** Can {@code target} be produced from floats by this encoder? */
     public static boolean canEncode(DType target) {
         return target == DType.F32 || target == DType.F16 || target == DType.BF16;
     }
 
+    /** Re-encodes a stored tensor; rows whose dtype already matches are copied verbatim. */
     public static void write(Tensor src, DType target, LongUnaryOperator sourceRowFor, WritableByteChannel out) throws IOException {
-        if (!canEncode(target)) throw new IllegalArgumentException("cannot encode " + src.name() + " as " + target);
         long rows = src.rowCount();
-        int cols = Math.toIntExact(src.rowLength());
-        long srcRowBytes = rows == 0 ? 0 : src.byteSize() / rows;
-        boolean verbatim = src.dtype() == target;
-        float[] row = new float[cols];
-        ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(target.byteSize(cols))).order(ByteOrder.LITTLE_ENDIAN);
-        for (long r = 0; r < rows; r++) {
-            long s = sourceRowFor.applyAsLong(r);
-            buf.clear();
-            if (verbatim) {
-                buf.put(src.data().asSlice(s * srcRowBytes, srcRowBytes).asByteBuffer());
-            } else {
-                Dequantizer.dequantizeRow(src, s, row);
-                for (float v : row) {
-                    switch (target) {
-                        case F32 -> buf.putFloat(v);
-                        case F16 -> buf.putShort(Half.fromFloat(v));
-                        case BF16 -> buf.putShort(Bf16.fromFloat(v));
-                        default -> throw new IllegalStateException();
-                    }
-                }
+        if (src.dtype() == target) {
+            long rowBytes = rows == 0 ? 0 : src.byteSize() / rows;
+            for (long r = 0; r < rows; r++) {
+                ByteBuffer b = src.data().asSlice(sourceRowFor.applyAsLong(r) * rowBytes, rowBytes).asByteBuffer();
+                while (b.hasRemaining()) out.write(b);
             }
+            return;
+        }
+        RowSource decoded = RowSource.of(src);
+        write((r, dst) -> decoded.row(sourceRowFor.applyAsLong(r), dst), rows, Math.toIntExact(src.rowLength()), target, out);
+    }
+
+    public static void write(Tensor src, DType target, WritableByteChannel out) throws IOException {
+        write(src, target, r -> r, out);
+    }
+
+    /** Encodes {@code rows} rows of {@code cols} floats produced by {@code source}. */
+    public static void write(RowSource source, long rows, int cols, DType target, WritableByteChannel out) throws IOException {
+        if (!canEncode(target)) throw new IllegalArgumentException("cannot encode rows as " + target);
+        long rowBytes = target.byteSize(cols);
+        if (rowBytes < 0) throw new IllegalArgumentException("a row of " + cols + " is not a whole number of " + target + " blocks");
+        float[] row = new float[cols];
+        ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(rowBytes)).order(ByteOrder.LITTLE_ENDIAN);
+        for (long r = 0; r < rows; r++) {
+            source.row(r, row);
+            buf.clear();
+            encodeRow(row, target, buf);
             buf.flip();
             while (buf.hasRemaining()) out.write(buf);
         }
     }
 
-    public static void write(Tensor src, DType target, WritableByteChannel out) throws IOException {
-        write(src, target, r -> r, out);
+    private static void encodeRow(float[] row, DType target, ByteBuffer buf) {
+        switch (target) {
+            case F32 -> { for (float v : row) buf.putFloat(v); }
+            case F16 -> { for (float v : row) buf.putShort(Half.fromFloat(v)); }
+            case BF16 -> { for (float v : row) buf.putShort(Bf16.fromFloat(v)); }
+            default -> throw new IllegalStateException("no encoder for " + target);
+        }
     }
 }
