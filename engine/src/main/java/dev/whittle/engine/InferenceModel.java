@@ -129,15 +129,16 @@ public final class InferenceModel implements AutoCloseable {
         List<LayerWeights> layers = new ArrayList<>();
         for (int i = 0; i < c.numLayers(); i++) {
             String p = "h." + i + ".";
+            boolean conv = conv1dLayout(w, p + "attn.c_attn.weight", h);
             layers.add(new LayerWeights(
                     layerNorm(w, p + "ln_1", h, eps),
                     null, null, null,
-                    conv1d(w, p + "attn.c_attn", h, 3 * h),
-                    conv1d(w, p + "attn.c_proj", h, h),
+                    gpt2Projection(w, p + "attn.c_attn", h, 3 * h, conv),
+                    gpt2Projection(w, p + "attn.c_proj", h, h, conv),
                     layerNorm(w, p + "ln_2", h, eps),
                     null,
-                    conv1d(w, p + "mlp.c_fc", h, ff),
-                    conv1d(w, p + "mlp.c_proj", ff, h)));
+                    gpt2Projection(w, p + "mlp.c_fc", h, ff, conv),
+                    gpt2Projection(w, p + "mlp.c_proj", ff, h, conv)));
         }
         Norm norm = layerNorm(w, "ln_f", h, eps);
         Projection head = outputHead(c, w, wte);
@@ -178,28 +179,36 @@ public final class InferenceModel implements AutoCloseable {
     }
 
     /**
-     * An HF Conv1D: weight stored [in, out], read in place by a transposed-aware projection. A weight that
-     * arrives as [out, in] (e.g. translated from GGUF, possibly quantized) runs through the kernels instead;
-     * square weights are taken to be in Conv1D layout, as HF checkpoints store them.
+     * Whether a GPT-2 block stores HF Conv1D weights [in, out] (as HF checkpoints do) or Linear weights
+     * [out, in] (as GGUF files do, possibly quantized). Decided once per block from the non-square c_attn,
+     * since the square attn.c_proj cannot tell by its shape.
      */
-    private static Projection conv1d(WeightSet w, String name, int in, int out) {
-        Tensor weight = w.require(name + ".weight");
+    private static boolean conv1dLayout(WeightSet w, String cAttn, int h) {
+        Tensor t = w.require(cAttn);
+        long[] s = t.shape();
+        if (Arrays.equals(s, new long[] {h, 3L * h})) return true;
+        if (Arrays.equals(s, new long[] {3L * h, h})) return false;
+        throw w.error("tensor " + t.name() + " has shape " + Arrays.toString(s) + ", expected [" + h + ", " + 3 * h
+                + "] (Conv1D) or [" + 3 * h + ", " + h + "] (Linear)");
+    }
+
+    /**
+     * A GPT-2 projection: Conv1D weights are read in place by a transposed-aware projection (float dtypes);
+     * Linear-layout weights go through the matmul kernels like any other.
+     */
+    private static Projection gpt2Projection(WeightSet w, String name, int in, int out, boolean conv1d) {
         float[] bias = w.vector(name + ".bias", out);
-        long[] s = weight.shape();
-        if (s.length == 2 && s[0] == in && s[1] == out) {
-            w.require(name + ".weight", in, out);
-            if (!WeightSet.readableRows(weight.dtype()) || weight.dtype() == DType.F64) {
-                throw w.error("tensor " + weight.name() + " in Conv1D [in, out] layout has dtype " + weight.dtype()
-                        + "; only F32/F16/BF16 are read transposed");
-            }
-            return new TransposedProjection(weight, bias);
-        }
-        if (s.length == 2 && s[0] == out && s[1] == in) {
-            w.require(name + ".weight", out, in);
+        if (!conv1d) {
+            Tensor weight = w.require(name + ".weight", out, in);
             return new KernelProjection(weight, kernelFor(w, weight), bias);
         }
-        throw w.error("tensor " + weight.name() + " has shape " + Arrays.toString(s) + ", expected ["
-                + in + ", " + out + "] (Conv1D) or [" + out + ", " + in + "]");
+        Tensor weight = w.require(name + ".weight", in, out);
+        DType t = weight.dtype();
+        if (t != DType.F32 && t != DType.F16 && t != DType.BF16) {
+            throw w.error("tensor " + weight.name() + " in Conv1D [in, out] layout has dtype " + t
+                    + "; only F32/F16/BF16 are read transposed");
+        }
+        return new TransposedProjection(weight, bias);
     }
 
     public ModelConfig config() {

@@ -19,7 +19,7 @@ final class Rope {
         double[] inv = new double[half];
         for (int i = 0; i < half; i++) inv[i] = 1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / config.headDim());
         RopeScaling s = config.ropeScaling();
-        if (s != null && !s.isNone()) {
+        if (s != null && !s.isNone() && !"default".equals(s.type())) {
             switch (s.type()) {
                 case "linear" -> {
                     // positions / factor is the same angle as frequency / factor

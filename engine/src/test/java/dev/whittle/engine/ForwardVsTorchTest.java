@@ -1,5 +1,7 @@
 package dev.whittle.engine;
 
+import dev.whittle.core.model.ModelConfig;
+import dev.whittle.core.model.RopeScaling;
 import dev.whittle.core.tensor.DType;
 import dev.whittle.core.tensor.Tensor;
 import org.junit.jupiter.api.AfterAll;
@@ -105,6 +107,44 @@ class ForwardVsTorchTest {
                     assertArrayEquals(decode1, decode, "decode logits with " + threads + " threads");
                 }
             }
+        }
+    }
+
+    /** Guards against vacuous comparisons: dropping each feature from the engine must break the match. */
+    @Test
+    void eachFeatureChangesTheLogits() {
+        assertFeatureMatters(RandomModels.LLAMA3_GQA_UNTIED, withRopeScaling(RandomModels.LLAMA3_GQA_UNTIED.config(),
+                RopeScaling.NONE), false);
+        assertFeatureMatters(RandomModels.LLAMA2_LINEAR_TIED, withRopeScaling(RandomModels.LLAMA2_LINEAR_TIED.config(),
+                RopeScaling.NONE), false);
+        ModelConfig m = RandomModels.MISTRAL_WINDOW.config();
+        assertFeatureMatters(RandomModels.MISTRAL_WINDOW, new ModelConfig(m.architecture(), m.hiddenSize(), m.numLayers(),
+                m.numHeads(), m.numKvHeads(), m.headDim(), m.intermediateSize(), m.vocabSize(), m.contextLength(),
+                m.ropeTheta(), m.ropeScaling(), m.normEps(), m.tieWordEmbeddings(), m.attentionBias(), m.mlpBias(),
+                m.hiddenAct(), 0, m.bosTokenId(), m.eosTokenId()), false);
+        ModelConfig q = RandomModels.QWEN2_BIAS_TIED.config();
+        assertFeatureMatters(RandomModels.QWEN2_BIAS_TIED, new ModelConfig(q.architecture(), q.hiddenSize(), q.numLayers(),
+                q.numHeads(), q.numKvHeads(), q.headDim(), q.intermediateSize(), q.vocabSize(), q.contextLength(),
+                q.ropeTheta(), q.ropeScaling(), q.normEps(), q.tieWordEmbeddings(), false, q.mlpBias(),
+                q.hiddenAct(), q.slidingWindow(), q.bosTokenId(), q.eosTokenId()), true);
+    }
+
+    private static ModelConfig withRopeScaling(ModelConfig m, RopeScaling s) {
+        return new ModelConfig(m.architecture(), m.hiddenSize(), m.numLayers(), m.numHeads(), m.numKvHeads(),
+                m.headDim(), m.intermediateSize(), m.vocabSize(), m.contextLength(), m.ropeTheta(), s, m.normEps(),
+                m.tieWordEmbeddings(), m.attentionBias(), m.mlpBias(), m.hiddenAct(), m.slidingWindow(),
+                m.bosTokenId(), m.eosTokenId());
+    }
+
+    private static void assertFeatureMatters(RandomModels.Case c, ModelConfig without, boolean dropBiases) {
+        Map<String, Tensor> w = RandomModels.weights(c.config(), DType.F32, 42, arena);
+        int[] tokens = RandomModels.tokens(PROMPT, c.config().vocabSize(), 7);
+        double[][] expected = TorchReference.logits(c.config(), w, tokens);
+        Map<String, Tensor> engineWeights = new java.util.LinkedHashMap<>(w);
+        if (dropBiases) engineWeights.keySet().removeIf(k -> k.endsWith(".bias"));
+        try (InferenceModel model = InferenceModel.load(without, engineWeights, new EngineOptions(1, 0))) {
+            double diff = maxDiff(model.newSession().prefillAll(tokens), expected, 0, PROMPT, c.config().vocabSize());
+            assertTrue(diff > 0.05, c.label() + ": removing the feature changed logits by only " + diff);
         }
     }
 

@@ -22,11 +22,16 @@ import java.util.Map;
  * <p>
  * Runs offline: DJL finds {@code native/lib/pytorch.properties} in the pytorch-native-cpu jar on the test
  * classpath and extracts libtorch from it into {@code ~/.djl.ai/pytorch/2.7.1-*-cpu-linux-x86_64} (the JNI
- * glue comes from the pytorch-jni jar); with {@code ai.djl.offline=true} it never tries a download.
+ * glue comes from the pytorch-jni jar); with {@code ai.djl.offline=true} it never tries a download. The cache
+ * location can be moved with the {@code ENGINE_CACHE_DIR} / {@code DJL_CACHE_DIR} environment variables.
+ * One intra-op and one inter-op thread: the models are tiny, and OpenMP spinning on a shared 2-core
+ * machine costs far more than it saves.
  */
 final class TorchReference {
     static {
         System.setProperty("ai.djl.offline", "true");
+        System.setProperty("ai.djl.pytorch.num_threads", "1");
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
 
     private TorchReference() {}
