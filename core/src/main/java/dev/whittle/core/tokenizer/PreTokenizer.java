@@ -67,6 +67,9 @@ public final class PreTokenizer {
 
     public String name() { return name; }
 
+    /** The regexes in application order (Java syntax, which Oniguruma also reads). */
+    public List<String> regexes() { return patterns.stream().map(Pattern::pattern).toList(); }
+
     /** The words of the text, in order; their concatenation is the text. */
     public List<String> split(String text) {
         List<String> pieces = new ArrayList<>();
