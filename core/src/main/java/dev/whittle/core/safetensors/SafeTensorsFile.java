@@ -10,7 +10,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,7 +109,7 @@ public final class SafeTensorsFile implements TensorStore {
 
     /** All tensors in header order. */
     public List<Tensor> tensors() {
-        return new ArrayList<>(tensors.values());
+        return List.copyOf(tensors.values());
     }
 
     /** Unmaps the file (idempotent). Tensors obtained from it must not be touched afterwards. */

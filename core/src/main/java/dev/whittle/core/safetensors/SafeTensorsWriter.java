@@ -108,7 +108,7 @@ public final class SafeTensorsWriter {
         }
         List<Path> temps = new ArrayList<>();
         List<Path> finals = new ArrayList<>();
-        Map<String, String> weightMap = new TreeMap<>();
+        Map<String, String> weightMap = new TreeMap<>(SafeTensorsWriter::compareUtf8); // like Python's sort_keys
         long total = 0;
         try {
             for (int i = 0; i < shards.size(); i++) {
