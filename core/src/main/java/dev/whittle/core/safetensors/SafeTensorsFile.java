@@ -51,11 +51,18 @@ public final class SafeTensorsFile implements TensorStore {
             return new SafeTensorsFile(path, arena, seg, SafeTensorsHeader.parse(seg, path));
         } catch (IOException e) {
             arena.close();
-            throw new ModelFormatException(path, "cannot read SafeTensors file: " + e.getMessage(), e);
+            throw new ModelFormatException(path, "cannot read SafeTensors file: " + ioProblem(e), e);
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
         }
+    }
+
+    /** A short reason for an I/O failure (the JDK's messages for these are often just the path again). */
+    static String ioProblem(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /**

@@ -62,7 +62,7 @@ public final class SafeTensorsModel implements TensorStore {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.safetensors")) {
             for (Path p : ds) found.add(p);
         } catch (IOException e) {
-            throw new ModelFormatException(dir, "cannot list directory: " + e.getMessage(), e);
+            throw new ModelFormatException(dir, "cannot list directory: " + SafeTensorsFile.ioProblem(e), e);
         }
         if (found.size() == 1) return found.get(0);
         throw new ModelFormatException(dir, found.isEmpty() ? "no " + INDEX_FILE + ", " + SINGLE_FILE + " or other .safetensors file"
@@ -115,7 +115,7 @@ public final class SafeTensorsModel implements TensorStore {
         } catch (JsonProcessingException e) {
             throw new ModelFormatException(index, "index is not valid JSON: " + SafeTensorsHeader.shown(String.valueOf(e.getOriginalMessage())), e);
         } catch (IOException e) {
-            throw new ModelFormatException(index, "cannot read index: " + e.getMessage(), e);
+            throw new ModelFormatException(index, "cannot read index: " + SafeTensorsFile.ioProblem(e), e);
         }
     }
 
