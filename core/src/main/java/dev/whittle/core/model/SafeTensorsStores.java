@@ -1,7 +1,6 @@
 package dev.whittle.core.model;
 
-import dev.whittle.core.ModelFormatException;
-import dev.whittle.core.safetensors.SafeTensorsFile;
+import dev.whittle.core.safetensors.SafeTensorsModel;
 import dev.whittle.core.tensor.TensorStore;
 
 import java.nio.file.Files;
@@ -11,10 +10,8 @@ import java.nio.file.Path;
 final class SafeTensorsStores {
     private SafeTensorsStores() {}
 
+    /** {@code given} is what the user named: the directory itself, one .safetensors file, or an index. */
     static TensorStore open(Path dir, Path given) {
-        if (given.getFileName().toString().endsWith(".safetensors") && Files.isRegularFile(given)) return SafeTensorsFile.open(given);
-        Path single = dir.resolve("model.safetensors");
-        if (Files.isRegularFile(single)) return SafeTensorsFile.open(single);
-        throw new ModelFormatException(given, "no model.safetensors or model.safetensors.index.json in the model directory");
+        return SafeTensorsModel.open(Files.isDirectory(given) ? dir : given);
     }
 }
