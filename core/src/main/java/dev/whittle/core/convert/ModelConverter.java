@@ -1,10 +1,10 @@
 package dev.whittle.core.convert;
 
-import dev.whittle.core.ModelFormatException;
 import dev.whittle.core.gguf.GgufValue;
 import dev.whittle.core.model.Model;
 import dev.whittle.core.progress.Progress;
 import dev.whittle.core.tensor.DType;
+import dev.whittle.core.tokenizer.TokenizerConversion;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,16 +34,20 @@ public final class ModelConverter {
         switch (to) {
             case GGUF -> GgufExport.write(model, out, GgufExport.floatTypeRule(type),
                     GgufExport.fileTypeFor(type == null ? dominantType(model) : type), tokenizerForGguf(model), progress);
-            case SAFETENSORS -> throw new ModelFormatException(out, "SafeTensors output is not wired yet");
+            case SAFETENSORS -> HfExport.write(model, out, type, progress);
         }
     }
 
-    /** The tokenizer.ggml.* keys: copied from a GGUF source. */
+    /** The tokenizer.ggml.* keys: copied from a GGUF source, or converted from a HF directory's tokenizer.json. */
     static Map<String, GgufValue> tokenizerForGguf(Model model) {
         Map<String, GgufValue> m = new LinkedHashMap<>();
         model.ggufMetadata().forEach((k, v) -> {
             if (k.startsWith("tokenizer.")) m.put(k, v);
         });
+        if (m.isEmpty() && model.format() == dev.whittle.core.model.ModelFormat.SAFETENSORS && model.path() != null) {
+            Path dir = java.nio.file.Files.isDirectory(model.path()) ? model.path() : model.path().toAbsolutePath().getParent();
+            if (java.nio.file.Files.isRegularFile(dir.resolve("tokenizer.json"))) m.putAll(TokenizerConversion.hfDirectoryToGguf(dir));
+        }
         return m;
     }
 
