@@ -1,5 +1,8 @@
 package dev.whittle.eval;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Perplexity of one run.
  *
@@ -35,5 +38,15 @@ public record PerplexityResult(PerplexityProtocol protocol, int chunks, long sco
             line.append(ProgressLine.entry(i + 1, runningPpl[i]));
         }
         return line.toString();
+    }
+
+    /** The numbers for a results file's {@code metrics} map: {@code ppl} and {@code mean_nll}. */
+    public Map<String, Metric> metrics() {
+        Map<String, Metric> m = new LinkedHashMap<>();
+        boolean hasError = Double.isFinite(nllStderr);
+        m.put("ppl", new Metric(ppl(), hasError ? pplStderr() : null, null, hasError ? pplCi95() : null, "ppl",
+                scoredTokens, null));
+        m.put("mean_nll", Metric.mean(new Estimate(meanNll, nllStderr), "nats/token", scoredTokens));
+        return m;
     }
 }
