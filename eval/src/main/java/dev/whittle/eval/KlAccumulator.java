@@ -20,8 +20,7 @@ final class KlAccumulator {
     }
 
     void add(float[] logits, int offset, int vocab, int target, BaseRow base) {
-        double lse = LogSoftmax.logSumExp(logits, offset, vocab);
-        double tokenNll = lse - logits[offset + target];
+        double tokenNll = LogSoftmax.nll(logits, offset, vocab, target);
         double kl = KlDivergence.klDivergence(base.logProbs(), logits, offset, vocab);
         double dp = Math.exp(-tokenNll) - Math.exp(-base.targetNll());
         nll.add(tokenNll);

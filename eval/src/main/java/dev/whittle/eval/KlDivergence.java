@@ -63,6 +63,7 @@ public final class KlDivergence {
 
     /** The base distributions come from a file written by {@link #saveBase}. */
     public KlResult run(ModelSession session, Path baseLogits, int[] textTokens, ProgressLine.Listener listener) {
+        Perplexity.checkTokens(textTokens, model.vocabSize());
         List<EvalWindow> windows = protocol.plan(textTokens, model);
         BaseLogitsFile.Header expected = BaseLogitsFile.Header.expected(model, protocol, textTokens, scored(windows));
         try (BaseLogitsReader reader = new BaseLogitsReader(baseLogits, expected)) {
@@ -87,6 +88,7 @@ public final class KlDivergence {
     public static PerplexityResult saveBase(LanguageModel base, ModelSession baseSession, PerplexityProtocol protocol,
                                             int[] textTokens, Path file, ProgressLine.Listener listener) {
         Perplexity.checkContext(base, protocol);
+        Perplexity.checkTokens(textTokens, base.vocabSize());
         List<EvalWindow> windows = protocol.plan(textTokens, base);
         BaseLogitsFile.Header header = BaseLogitsFile.Header.expected(base, protocol, textTokens, scored(windows));
         int vocab = base.vocabSize();
@@ -99,7 +101,7 @@ public final class KlDivergence {
                     int row = (j - w.firstScored()) * vocab;
                     int target = w.target(j);
                     Perplexity.checkToken(target, vocab);
-                    nll.add(LogSoftmax.logSumExp(logits, row, vocab) - logits[row + target]);
+                    nll.add(LogSoftmax.nll(logits, row, vocab, target));
                     writer.write(logits, row, target);
                 }
                 running[w.index()] = Math.exp(nll.mean());
@@ -111,6 +113,7 @@ public final class KlDivergence {
     }
 
     private KlResult run(ModelSession session, int[] textTokens, BaseRows rows, ProgressLine.Listener listener) {
+        Perplexity.checkTokens(textTokens, model.vocabSize());
         return run(session, protocol.plan(textTokens, model), rows, listener);
     }
 
@@ -145,12 +148,13 @@ public final class KlDivergence {
 
     /** KL(p ‖ q) in nats for base log-probabilities {@code p} and model logits {@code q}; −∞ entries of p count as 0. */
     public static double klDivergence(double[] baseLogProbs, float[] logits, int offset, int vocab) {
-        double lse = LogSoftmax.logSumExp(logits, offset, vocab);
+        double max = LogSoftmax.max(logits, offset, vocab);
+        double logSum = LogSoftmax.logSumShifted(logits, offset, vocab, max);
         double sum = 0;
         for (int i = 0; i < vocab; i++) {
             double lp = baseLogProbs[i];
             if (lp != Double.NEGATIVE_INFINITY) {
-                sum += Math.exp(lp) * (lp - (logits[offset + i] - lse));
+                sum += Math.exp(lp) * (lp - ((logits[offset + i] - max) - logSum));
             }
         }
         return sum;

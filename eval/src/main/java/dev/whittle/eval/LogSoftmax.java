@@ -1,36 +1,52 @@
 package dev.whittle.eval;
 
 /**
- * Numerically stable log-softmax of one logits row, in double: {@code log p_i = x_i - max - log Σ exp(x_j - max)}.
- * Subtracting the maximum keeps every exponent ≤ 0, so nothing overflows and the largest term is exactly 1.
+ * Numerically stable log-softmax of one logits row, in double:
+ * {@code log p_i = (x_i − max) − log Σ exp(x_j − max)}. Subtracting the maximum keeps every exponent
+ * ≤ 0, so nothing overflows and the largest term is exactly 1; subtracting it from {@code x_i} before
+ * the log-sum (rather than from {@code max + log-sum}) avoids cancellation when logits are large.
  */
 public final class LogSoftmax {
     private LogSoftmax() {
     }
 
-    /** {@code max + log Σ exp(x_j - max)} over {@code row[offset .. offset+n)}. */
-    public static double logSumExp(float[] row, int offset, int n) {
+    /** The largest of {@code row[offset .. offset+n)}; refuses rows without a finite maximum. */
+    public static double max(float[] row, int offset, int n) {
         double max = Double.NEGATIVE_INFINITY;
+        boolean nan = false;
         for (int i = offset; i < offset + n; i++) {
+            nan |= Float.isNaN(row[i]);
             if (row[i] > max) {
                 max = row[i];
             }
         }
-        if (Double.isInfinite(max) || Double.isNaN(max)) {
-            throw new IllegalArgumentException("logits row has no finite maximum (" + max + ")");
+        if (nan || Double.isInfinite(max)) {
+            throw new IllegalArgumentException("logits row is not finite (max " + max + (nan ? ", contains NaN" : "") + ")");
         }
+        return max;
+    }
+
+    /** {@code log Σ exp(x_j − max)}, which lies in [0, log n]. */
+    public static double logSumShifted(float[] row, int offset, int n, double max) {
         double sum = 0;
         for (int i = offset; i < offset + n; i++) {
             sum += Math.exp(row[i] - max);
         }
-        return max + Math.log(sum);
+        return Math.log(sum);
+    }
+
+    /** {@code −log p(target)} for the row {@code row[offset .. offset+n)}. */
+    public static double nll(float[] row, int offset, int n, int target) {
+        double max = max(row, offset, n);
+        return (max - row[offset + target]) + logSumShifted(row, offset, n, max);
     }
 
     /** Writes the log-probabilities of {@code row[offset .. offset+n)} into {@code out[0 .. n)}. */
     public static void logProbs(float[] row, int offset, int n, double[] out) {
-        double lse = logSumExp(row, offset, n);
+        double max = max(row, offset, n);
+        double logSum = logSumShifted(row, offset, n, max);
         for (int i = 0; i < n; i++) {
-            out[i] = row[offset + i] - lse;
+            out[i] = (row[offset + i] - max) - logSum;
         }
     }
 

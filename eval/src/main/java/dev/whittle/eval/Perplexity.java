@@ -19,6 +19,7 @@ public final class Perplexity {
 
     /** Evaluates {@code textTokens} (the text's tokens, no BOS) in {@code session}. */
     public PerplexityResult run(ModelSession session, int[] textTokens, ProgressLine.Listener listener) {
+        checkTokens(textTokens, model.vocabSize());
         List<EvalWindow> windows = protocol.plan(textTokens, model);
         int vocab = model.vocabSize();
         MeanAccumulator nll = new MeanAccumulator();
@@ -29,7 +30,7 @@ public final class Perplexity {
                 int row = (j - w.firstScored()) * vocab;
                 int target = w.target(j);
                 checkToken(target, vocab);
-                nll.add(LogSoftmax.logSumExp(logits, row, vocab) - logits[row + target]);
+                nll.add(LogSoftmax.nll(logits, row, vocab, target));
             }
             running[w.index()] = Math.exp(nll.mean());
             listener.chunkDone(w.index() + 1, windows.size(), running[w.index()]);
@@ -57,6 +58,16 @@ public final class Perplexity {
         if (rowFloats > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("n_ctx " + protocol.nCtx() + " × vocab " + model.vocabSize()
                     + " logits do not fit one Java array; use a smaller n_ctx");
+        }
+    }
+
+    /** Refuses token ids the model has no embedding for, before any model call. */
+    static void checkTokens(int[] tokens, int vocab) {
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] < 0 || tokens[i] >= vocab) {
+                throw new IllegalArgumentException("token " + i + " has id " + tokens[i]
+                        + ", outside the model's vocabulary of " + vocab);
+            }
         }
     }
 
