@@ -38,10 +38,15 @@ public record LatencyResult(int threads, int repetitions, int warmups, long seed
         boolean hasDecode = decodeNanos.getTotalCount() > 0;
         return new LatencyResult(c.threads(), c.repetitions(), c.warmups(), c.seed(),
                 Test.of(c.nPrompt(), 0, prefillTs), decode, mean(ttftMs), stddev(ttftMs),
-                hasDecode ? decodeNanos.getValueAtPercentile(50) / 1e6 : null,
-                hasDecode ? decodeNanos.getValueAtPercentile(90) / 1e6 : null,
-                hasDecode ? decodeNanos.getValueAtPercentile(99) / 1e6 : null,
+                hasDecode ? percentileMs(decodeNanos, 50) : null,
+                hasDecode ? percentileMs(decodeNanos, 90) : null,
+                hasDecode ? percentileMs(decodeNanos, 99) : null,
                 hasDecode ? decodeNanos.getMaxValue() / 1e6 : null);
+    }
+
+    /** The percentile, as the middle of its HdrHistogram bucket (the bucket's top would bias it upward). */
+    private static double percentileMs(Histogram h, double percentile) {
+        return h.medianEquivalentValue(h.getValueAtPercentile(percentile)) / 1e6;
     }
 
     /** The numbers for a results file's {@code metrics} map. */

@@ -42,7 +42,7 @@ public final class ResultsPrinter {
         }
         if (r.metrics() != null && !r.metrics().isEmpty()) {
             out.append('\n');
-            out.append(f("%-28s %16s %14s  %-31s %s%n", "metric", "value", "± stderr", "95% CI", "unit"));
+            out.append(f("%-34s %16s %14s  %-31s %s%n", "metric", "value", "± stderr", "95% CI", "unit"));
             for (Map.Entry<String, Metric> e : r.metrics().entrySet()) {
                 Metric m = e.getValue();
                 String ci = m.ci95() == null ? "" : "[" + num(m.ci95()[0]) + ", " + num(m.ci95()[1]) + "]";
@@ -53,7 +53,7 @@ public final class ResultsPrinter {
                 if (Boolean.TRUE.equals(m.estimated())) {
                     unit += ", estimated";
                 }
-                out.append(f("%-28s %16s %14s  %-31s %s%n", e.getKey(), num(m.value()),
+                out.append(f("%-34s %16s %14s  %-31s %s%n", e.getKey(), num(m.value()),
                         m.stderr() == null ? "" : num(m.stderr()), ci, unit));
             }
         }
