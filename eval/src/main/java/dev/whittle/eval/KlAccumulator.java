@@ -1,5 +1,7 @@
 package dev.whittle.eval;
 
+import java.util.Arrays;
+
 /** Per-token KLD statistics, summed as llama.cpp's {@code kl_divergence_result} and kept for percentiles. */
 final class KlAccumulator {
     private final MeanAccumulator nll = new MeanAccumulator();
@@ -57,8 +59,8 @@ final class KlAccumulator {
         Estimate top = new Estimate(p, n > 1 ? Math.sqrt(p * (1 - p) / (n - 1)) : Double.NaN);
         double rms = Math.sqrt(deltaPSquared.mean());
         Estimate rmsDp = new Estimate(rms, rms > 0 ? 0.5 / rms * deltaPSquared.standardError() : 0);
-        double[] klds = n == kldValues.length ? kldValues : java.util.Arrays.copyOf(kldValues, n);
-        double[] dps = n == deltaPValues.length ? deltaPValues : java.util.Arrays.copyOf(deltaPValues, n);
+        double[] klds = n == kldValues.length ? kldValues : Arrays.copyOf(kldValues, n);
+        double[] dps = n == deltaPValues.length ? deltaPValues : Arrays.copyOf(deltaPValues, n);
         return new KlResult(protocol, chunks, n, model, base, correlation, lnRatio, Estimate.of(kld),
                 new Percentiles(klds), top, Estimate.of(deltaP), rmsDp, maxAbsDeltaP, new Percentiles(dps));
     }

@@ -30,6 +30,17 @@ public record LatencyResult(int threads, int repetitions, int warmups, long seed
         static Test of(int nPrompt, int nGen, double[] samples) {
             return new Test(nPrompt, nGen, mean(samples), stddev(samples), samples);
         }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Test t && nPrompt == t.nPrompt && nGen == t.nGen && Double.compare(avgTs, t.avgTs) == 0
+                    && Double.compare(stddevTs, t.stddevTs) == 0 && java.util.Arrays.equals(samplesTs, t.samplesTs);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(nPrompt, nGen, avgTs, stddevTs, java.util.Arrays.hashCode(samplesTs));
+        }
     }
 
     static LatencyResult of(LatencyBenchmark.Config c, double[] ttftMs, double[] prefillTs, double[] decodeTs,

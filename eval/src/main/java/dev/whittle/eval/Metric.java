@@ -2,6 +2,9 @@ package dev.whittle.eval;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import java.util.Arrays;
+import java.util.Objects;
+
 /**
  * One reported number with its uncertainty and unit, as it appears in a results file:
  * {@code {"value": 12.3, "stderr": 0.1, "ci95": [12.1, 12.5], "unit": "ppl", "n": 143360}}.
@@ -36,14 +39,14 @@ public record Metric(double value, Double stderr, Double stddev, double[] ci95, 
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Metric m && Double.compare(value, m.value) == 0 && java.util.Objects.equals(stderr, m.stderr)
-                && java.util.Objects.equals(stddev, m.stddev) && java.util.Arrays.equals(ci95, m.ci95)
-                && java.util.Objects.equals(unit, m.unit) && java.util.Objects.equals(n, m.n)
-                && java.util.Objects.equals(estimated, m.estimated);
+        return o instanceof Metric m && Double.compare(value, m.value) == 0 && Objects.equals(stderr, m.stderr)
+                && Objects.equals(stddev, m.stddev) && Arrays.equals(ci95, m.ci95)
+                && Objects.equals(unit, m.unit) && Objects.equals(n, m.n)
+                && Objects.equals(estimated, m.estimated);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(value, stderr, stddev, java.util.Arrays.hashCode(ci95), unit, n, estimated);
+        return Objects.hash(value, stderr, stddev, Arrays.hashCode(ci95), unit, n, estimated);
     }
 }

@@ -1,6 +1,7 @@
 package dev.whittle.eval;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -79,7 +80,7 @@ public sealed interface PerplexityProtocol {
             int chunks = limit(stream.length / nCtx, maxChunks);
             List<EvalWindow> windows = new ArrayList<>(chunks);
             for (int i = 0; i < chunks; i++) {
-                int[] input = java.util.Arrays.copyOfRange(stream, i * nCtx, (i + 1) * nCtx);
+                int[] input = Arrays.copyOfRange(stream, i * nCtx, (i + 1) * nCtx);
                 if (bos) {
                     input[0] = model.bosId();
                 }
@@ -123,7 +124,7 @@ public sealed interface PerplexityProtocol {
             int chunks = limit(textTokens.length / nCtx, maxChunks);
             List<EvalWindow> windows = new ArrayList<>(chunks);
             for (int i = 0; i < chunks; i++) {
-                int[] input = java.util.Arrays.copyOfRange(textTokens, i * nCtx, (i + 1) * nCtx);
+                int[] input = Arrays.copyOfRange(textTokens, i * nCtx, (i + 1) * nCtx);
                 windows.add(new EvalWindow(i, i * nCtx, input, 0));
             }
             return windows;
@@ -160,7 +161,7 @@ public sealed interface PerplexityProtocol {
             for (int begin = 0; begin < len; begin += stride) {
                 int end = Math.min(begin + nCtx, len);
                 int newTargets = end - previousEnd;
-                int[] input = java.util.Arrays.copyOfRange(textTokens, begin, end);
+                int[] input = Arrays.copyOfRange(textTokens, begin, end);
                 // Predictions j -> j+1 whose target lies in [previousEnd, end); position 0 has no prediction.
                 int firstScored = Math.max(0, input.length - newTargets - 1);
                 windows.add(new EvalWindow(windows.size(), begin, input, firstScored));

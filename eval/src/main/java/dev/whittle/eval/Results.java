@@ -2,6 +2,7 @@ package dev.whittle.eval;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -67,12 +68,12 @@ public record Results(String schema, int schemaVersion, String whittleVersion, S
     public record PerplexityDetail(double[] runningPpl) {
         @Override
         public boolean equals(Object o) {
-            return o instanceof PerplexityDetail d && java.util.Arrays.equals(runningPpl, d.runningPpl);
+            return o instanceof PerplexityDetail d && Arrays.equals(runningPpl, d.runningPpl);
         }
 
         @Override
         public int hashCode() {
-            return java.util.Arrays.hashCode(runningPpl);
+            return Arrays.hashCode(runningPpl);
         }
     }
 }

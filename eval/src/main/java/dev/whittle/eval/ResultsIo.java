@@ -10,6 +10,7 @@ import dev.whittle.core.ModelFormatException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ public final class ResultsIo {
     /** Writes {@code results} to {@code file} via a temp file and an atomic move. */
     public static void write(Path file, Results results) {
         try {
-            AtomicFiles.writeBytes(file, toJson(results).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            AtomicFiles.writeBytes(file, toJson(results).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }

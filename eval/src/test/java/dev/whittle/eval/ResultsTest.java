@@ -60,7 +60,7 @@ class ResultsTest {
         assertEquals(results.model(), back.model());
         assertEquals(results.environment(), back.environment());
         assertEquals(results.protocol(), back.protocol());
-        assertArrayEquals(results.latency().prefill().samplesTs(), back.latency().prefill().samplesTs(), 0);
+        assertEquals(results.latency(), back.latency());
         assertEquals(results.memory().weights(), back.memory().weights());
 
         String json = Files.readString(file);
