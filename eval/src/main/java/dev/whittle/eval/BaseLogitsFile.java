@@ -26,7 +26,7 @@ import java.lang.foreign.ValueLayout;
  * row (16 + 2·n_vocab bytes):
  *      0    4  f32 floor: the log-probability of code 1
  *      4    4  f32 step: log-probability per code
- *      8    4  f32 base NLL of the correct token (exact, not quantised)
+ *      8    4  f32 base NLL of the correct token (float32, not quantised)
  *     12    4  i32 base top-1 token
  *     16  2·V  u16 code per vocabulary entry: 0 = more than R nats below the row's maximum
  *              (probability taken as 0), c ≥ 1 = log-probability floor + (c − 1)·step
@@ -39,7 +39,7 @@ import java.lang.foreign.ValueLayout;
  * <p>Size: {@code 88 + rows·(16 + 2·n_vocab)} bytes. llama.cpp's file stores
  * {@code 8 + 2·⌈n_vocab⌉_even} bytes per row plus every token of every chunk (4·n_ctx bytes per
  * {@code n_ctx/2 − 1} rows, ≈ 8 bytes per row), so this file is no larger, and unlike it keeps the
- * base top-1 and NLL exact. The token stream is identified by its hash instead of stored, so a run on
+ * base top-1 exact and the base NLL to float precision. The token stream is identified by its hash instead of stored, so a run on
  * different data is refused rather than silently compared.
  */
 public final class BaseLogitsFile {

@@ -24,12 +24,11 @@ public final class BaseLogitsReader implements AutoCloseable {
     private final MemorySegment data;
     private final int vocab;
     private final long rows;
-    private final short[] codes;
     private long next;
 
     public BaseLogitsReader(Path file, BaseLogitsFile.Header expected) {
         this.file = file;
-        this.arena = Arena.ofConfined();
+        this.arena = Arena.ofShared();   // rows are decoded from several threads
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             data = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
         } catch (NoSuchFileException e) {
@@ -48,7 +47,6 @@ public final class BaseLogitsReader implements AutoCloseable {
         }
         this.vocab = expected.nVocab();
         this.rows = expected.rows();
-        this.codes = new short[vocab];
     }
 
     private BaseLogitsFile.Header readHeader() {
@@ -116,22 +114,30 @@ public final class BaseLogitsReader implements AutoCloseable {
         if (next >= rows) {
             throw new IllegalStateException("all " + rows + " rows already read");
         }
-        long at = BaseLogitsFile.HEADER_BYTES + next * BaseLogitsFile.rowBytes(vocab);
+        return row(next++);
+    }
+
+    /** Row {@code index} (0-based, evaluation order), decoded; safe to call from several threads. */
+    public BaseRow row(long index) {
+        if (index < 0 || index >= rows) {
+            throw new IllegalArgumentException("row " + index + " outside 0.." + (rows - 1));
+        }
+        long at = BaseLogitsFile.HEADER_BYTES + index * BaseLogitsFile.rowBytes(vocab);
         float floor = data.get(BaseLogitsFile.F32, at);
         float step = data.get(BaseLogitsFile.F32, at + 4);
         float nll = data.get(BaseLogitsFile.F32, at + 8);
         int top1 = data.get(BaseLogitsFile.U32, at + 12);
         if (!Float.isFinite(floor) || !(step >= 0) || !Float.isFinite(step) || !(nll >= 0) || top1 < 0 || top1 >= vocab) {
-            throw new ModelFormatException(file, "corrupt row " + next + " (floor " + floor + ", step " + step
+            throw new ModelFormatException(file, "corrupt row " + index + " (floor " + floor + ", step " + step
                     + ", nll " + nll + ", top1 " + top1 + ")");
         }
+        short[] codes = new short[vocab];
         MemorySegment.copy(data, BaseLogitsFile.U16, at + BaseLogitsFile.ROW_HEADER_BYTES, codes, 0, vocab);
         double[] lp = new double[vocab];
         for (int i = 0; i < vocab; i++) {
             int c = Short.toUnsignedInt(codes[i]);
             lp[i] = c == 0 ? Double.NEGATIVE_INFINITY : floor + (double) (c - 1) * step;
         }
-        next++;
         return new BaseRow(lp, top1, nll);
     }
 

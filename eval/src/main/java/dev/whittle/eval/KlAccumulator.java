@@ -21,21 +21,33 @@ final class KlAccumulator {
         deltaPValues = new double[capacity];
     }
 
-    void add(float[] logits, int offset, int vocab, int target, BaseRow base) {
-        double tokenNll = LogSoftmax.nll(logits, offset, vocab, target);
-        double kl = KlDivergence.klDivergence(base.logProbs(), logits, offset, vocab);
-        double dp = Math.exp(-tokenNll) - Math.exp(-base.targetNll());
-        nll.add(tokenNll);
-        nllBase.add(base.targetNll());
-        sumNllProducts += tokenNll * base.targetNll();
-        kld.add(kl);
+    /** What one scored token contributes; computed independently per token (in parallel), summed in order. */
+    record Token(double nll, double nllBase, double kl, boolean sameTop) {
+
+        /** The model's row {@code logits[offset .. offset+vocab)} against the base's row, both predicting {@code target}. */
+        static Token of(float[] logits, int offset, int vocab, int target, BaseRow base) {
+            double max = LogSoftmax.max(logits, offset, vocab);
+            double logSum = LogSoftmax.logSumShifted(logits, offset, vocab, max);
+            double nll = (max - logits[offset + target]) + logSum;
+            double kl = KlDivergence.klDivergence(base.logProbs(), logits, offset, vocab, max, logSum);
+            return new Token(nll, base.targetNll(), kl, LogSoftmax.argmax(logits, offset, vocab) == base.top1());
+        }
+    }
+
+    /** Adds tokens in evaluation order, so sums do not depend on thread scheduling. */
+    void add(Token t) {
+        double dp = Math.exp(-t.nll()) - Math.exp(-t.nllBase());
+        nll.add(t.nll());
+        nllBase.add(t.nllBase());
+        sumNllProducts += t.nll() * t.nllBase();
+        kld.add(t.kl());
         deltaP.add(dp);
         deltaPSquared.add(dp * dp);
         maxAbsDeltaP = Math.max(maxAbsDeltaP, Math.abs(dp));
-        if (LogSoftmax.argmax(logits, offset, vocab) == base.top1()) {
+        if (t.sameTop()) {
             sameTop++;
         }
-        kldValues[n] = kl;
+        kldValues[n] = t.kl();
         deltaPValues[n] = dp;
         n++;
     }

@@ -2,6 +2,7 @@ package dev.whittle.eval;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * KL divergence of a model from a base model over the tokens a {@link PerplexityProtocol} scores. The
@@ -27,7 +28,7 @@ public final class KlDivergence {
         this.protocol = protocol;
     }
 
-    /** Base distributions for the scored positions of a window. */
+    /** Base distributions for the scored positions of a window; {@link #row} is called from several threads. */
     private interface BaseRows {
         void startWindow(EvalWindow w);
 
@@ -68,13 +69,18 @@ public final class KlDivergence {
         BaseLogitsFile.Header expected = BaseLogitsFile.Header.expected(model, protocol, textTokens, scored(windows));
         try (BaseLogitsReader reader = new BaseLogitsReader(baseLogits, expected)) {
             BaseRows rows = new BaseRows() {
+                private long firstRow;
+                private long nextFirstRow;
+
                 @Override
                 public void startWindow(EvalWindow w) {
+                    firstRow = nextFirstRow;
+                    nextFirstRow += w.scoredCount();
                 }
 
                 @Override
                 public BaseRow row(EvalWindow w, int j) {
-                    return reader.next();
+                    return reader.row(firstRow + (j - w.firstScored()));
                 }
             };
             return run(session, windows, rows, listener);
@@ -100,7 +106,6 @@ public final class KlDivergence {
                 for (int j = w.firstScored(); j < w.input().length - 1; j++) {
                     int row = (j - w.firstScored()) * vocab;
                     int target = w.target(j);
-                    Perplexity.checkToken(target, vocab);
                     nll.add(LogSoftmax.nll(logits, row, vocab, target));
                     writer.write(logits, row, target);
                 }
@@ -128,10 +133,13 @@ public final class KlDivergence {
         for (EvalWindow w : windows) {
             float[] logits = Perplexity.logitsOf(session, w, vocab);
             rows.startWindow(w);
-            for (int j = w.firstScored(); j < w.input().length - 1; j++) {
-                int target = w.target(j);
-                Perplexity.checkToken(target, vocab);
-                acc.add(logits, (j - w.firstScored()) * vocab, vocab, target, rows.row(w, j));
+            KlAccumulator.Token[] tokens = new KlAccumulator.Token[w.scoredCount()];
+            IntStream.range(0, tokens.length).parallel().forEach(k -> {
+                int j = w.firstScored() + k;
+                tokens[k] = KlAccumulator.Token.of(logits, k * vocab, vocab, w.target(j), rows.row(w, j));
+            });
+            for (KlAccumulator.Token t : tokens) {
+                acc.add(t);
             }
             listener.chunkDone(w.index() + 1, windows.size(), Math.exp(acc.meanNll()));
         }
@@ -149,7 +157,11 @@ public final class KlDivergence {
     /** KL(p ‖ q) in nats for base log-probabilities {@code p} and model logits {@code q}; −∞ entries of p count as 0. */
     public static double klDivergence(double[] baseLogProbs, float[] logits, int offset, int vocab) {
         double max = LogSoftmax.max(logits, offset, vocab);
-        double logSum = LogSoftmax.logSumShifted(logits, offset, vocab, max);
+        return klDivergence(baseLogProbs, logits, offset, vocab, max, LogSoftmax.logSumShifted(logits, offset, vocab, max));
+    }
+
+    /** As above with the model row's maximum and shifted log-sum already known. */
+    static double klDivergence(double[] baseLogProbs, float[] logits, int offset, int vocab, double max, double logSum) {
         double sum = 0;
         for (int i = 0; i < vocab; i++) {
             double lp = baseLogProbs[i];

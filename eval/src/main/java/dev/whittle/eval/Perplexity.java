@@ -1,6 +1,7 @@
 package dev.whittle.eval;
 
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Perplexity of a causal model over a token stream, under a {@link PerplexityProtocol}. Each window is
@@ -26,11 +27,12 @@ public final class Perplexity {
         double[] running = new double[windows.size()];
         for (EvalWindow w : windows) {
             float[] logits = logitsOf(session, w, vocab);
-            for (int j = w.firstScored(); j < w.input().length - 1; j++) {
-                int row = (j - w.firstScored()) * vocab;
-                int target = w.target(j);
-                checkToken(target, vocab);
-                nll.add(LogSoftmax.nll(logits, row, vocab, target));
+            // Rows in parallel, summed in order: the result does not depend on thread scheduling.
+            double[] nlls = new double[w.scoredCount()];
+            IntStream.range(0, nlls.length).parallel().forEach(
+                    k -> nlls[k] = LogSoftmax.nll(logits, k * vocab, vocab, w.target(w.firstScored() + k)));
+            for (double x : nlls) {
+                nll.add(x);
             }
             running[w.index()] = Math.exp(nll.mean());
             listener.chunkDone(w.index() + 1, windows.size(), running[w.index()]);
@@ -54,6 +56,9 @@ public final class Perplexity {
             throw new IllegalArgumentException("n_ctx " + protocol.nCtx() + " exceeds the model's context of "
                     + model.maxContext());
         }
+        if (protocol.usesBos() && model.addsBos() && (model.bosId() < 0 || model.bosId() >= model.vocabSize())) {
+            throw new IllegalArgumentException("BOS id " + model.bosId() + " outside the vocabulary of " + model.vocabSize());
+        }
         long rowFloats = (long) protocol.nCtx() * model.vocabSize();
         if (rowFloats > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("n_ctx " + protocol.nCtx() + " × vocab " + model.vocabSize()
@@ -71,9 +76,4 @@ public final class Perplexity {
         }
     }
 
-    static void checkToken(int token, int vocab) {
-        if (token < 0 || token >= vocab) {
-            throw new IllegalArgumentException("token id " + token + " outside the model's vocabulary of " + vocab);
-        }
-    }
 }

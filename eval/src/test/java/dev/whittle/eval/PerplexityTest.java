@@ -169,6 +169,13 @@ class PerplexityTest {
         assertEquals(Math.exp(mean - 1.959963984540054 * se), r.pplCi95()[0], 1e-9);
         assertEquals(Math.exp(mean + 1.959963984540054 * se), r.pplCi95()[1], 1e-9);
         assertEquals(r.ppl() * se, r.pplStderr(), 1e-12);
+        // Rows are scored in parallel but summed in order: a second run is bit-identical.
+        PerplexityResult again;
+        try (ModelSession s = model.openSession(1)) {
+            again = new Perplexity(model, new PerplexityProtocol.Papers(32)).run(s, text, ProgressLine.Listener.NONE);
+        }
+        assertEquals(r.meanNll(), again.meanNll(), 0);
+        assertEquals(r.nllStderr(), again.nllStderr(), 0);
     }
 
     @Test
