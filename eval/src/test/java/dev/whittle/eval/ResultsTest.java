@@ -133,6 +133,23 @@ class ResultsTest {
         assertEquals("1.50 KiB", ResultsPrinter.bytes(1536));
     }
 
+    /** The fixtures folder: system property {@code whittle.fixtures}, else ../shared/fixtures from the repo root. */
+    static Path fixtures() {
+        String property = System.getProperty("whittle.fixtures");
+        return property != null && !property.isBlank() ? Path.of(property) : Path.of("..", "..", "shared", "fixtures");
+    }
+
+    @Test
+    void sha256OfARealDatasetMatchesTheFixtureManifest() throws IOException {
+        Path root = fixtures();
+        Path manifest = root.resolve("MANIFEST.sha256");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(manifest), "fixtures not found at " + root);
+        String expected = Files.readAllLines(manifest).stream()
+                .filter(l -> l.endsWith("./datasets/wikitext-2-raw/wiki.test.raw"))
+                .map(l -> l.substring(0, 64)).findFirst().orElseThrow();
+        assertEquals(expected, Sha256.ofFile(root.resolve("datasets/wikitext-2-raw/wiki.test.raw")));
+    }
+
     @Test
     void cpuModelIsParsedFromCpuinfo() {
         assertEquals("AMD EPYC 9R14", EnvironmentInfo.cpuModelOf(List.of("processor\t: 0", "model name\t: AMD EPYC 9R14")));
