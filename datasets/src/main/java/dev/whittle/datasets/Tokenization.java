@@ -12,7 +12,8 @@ import java.util.List;
  * pre-tokenizer, or SentencePiece merging through a priority queue); 1-2 MB of text is then fine.
  * <p>{@link #pieces(int)} cuts the text into pieces of at most about {@code maxPieceChars} characters and
  * concatenates the ids, for tokenizers that are slow on long inputs. Cuts fall only right after a '\n' that is
- * followed by a non-whitespace character, so whitespace runs and words are never split and regex pre-tokenizers
+ * followed by a non-whitespace character or by one space and a non-whitespace character, so whitespace runs and
+ * words are never split and regex pre-tokenizers
  * (GPT-2, Llama 3) see the same pre-tokens as with the whole text. <b>Boundary effect:</b> a tokenizer that
  * treats the start of its input specially still does so at each piece: SentencePiece with a dummy prefix
  * (Llama 1/2) tokenizes the first word of every piece as if preceded by a space, so roughly one id per piece
@@ -74,9 +75,20 @@ public record Tokenization(int maxPieceChars) {
         return pieces;
     }
 
-    /** A cut at i means the piece ends before char i: text[i-1] is '\n' and text[i] is not whitespace. */
+    /**
+     * A cut at i means the piece ends before char i: text[i-1] is '\n' and the next piece starts with a
+     * non-whitespace character, or with one space and then a non-whitespace character (WikiText lines start
+     * with " "; a single space belongs to the following word in GPT-2 and Llama 3 pre-tokenization).
+     */
     private static boolean isCut(String text, int i) {
-        return i > 0 && i < text.length() && text.charAt(i - 1) == '\n' && !PythonText.isSpace(text.charAt(i));
+        if (i <= 0 || i >= text.length() || text.charAt(i - 1) != '\n') {
+            return false;
+        }
+        char c = text.charAt(i);
+        if (!PythonText.isSpace(c)) {
+            return true;
+        }
+        return c == ' ' && i + 1 < text.length() && !PythonText.isSpace(text.charAt(i + 1));
     }
 
     private static int lastCutAtOrBefore(String text, int start, int limit) {
