@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** Test-only tokenizer: one id per UTF-8 byte (id = byte + 3), BOS 1, EOS 2. Exact and context-free. */
-final class ByteTokenizer implements Tokenizer {
+class ByteTokenizer implements Tokenizer {
     static final int OFFSET = 3;
 
     @Override
