@@ -13,6 +13,12 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -27,15 +33,26 @@ public final class DatasetPuller {
     /** Archives are refused beyond this size: all of whittle's archives are a few MB. */
     static final long MAX_ARCHIVE_BYTES = 1L << 30;
 
+    /** How long a download may go without receiving anything before it is abandoned. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
     private final HttpClient client;
+    private final Duration idleTimeout;
     private final Consumer<String> progress;
 
     public DatasetPuller(Consumer<String> progress) {
-        this(defaultClient(), progress);
+        this(defaultClient(), DEFAULT_IDLE_TIMEOUT, progress);
     }
 
-    public DatasetPuller(HttpClient client, Consumer<String> progress) {
+    /**
+     * {@code progress} receives short lines (it may be called from an HTTP client thread, one call at a time).
+     */
+    public DatasetPuller(HttpClient client, Duration idleTimeout, Consumer<String> progress) {
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idle timeout must be positive, got " + idleTimeout);
+        }
         this.client = client;
+        this.idleTimeout = idleTimeout;
         this.progress = progress;
     }
 
@@ -107,58 +124,96 @@ public final class DatasetPuller {
         }
     }
 
-    /** Streams the body into {@code file}, returning the SHA-256 of the bytes written. */
+    /**
+     * Streams the body into {@code file}, returning the SHA-256 of the bytes written. Gives up when nothing
+     * arrives (headers or body bytes) for the idle timeout, so a stalled server cannot hang the pull.
+     */
     private String download(NamedDataset dataset, URI url, Path file, long limit)
             throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(url)
-                .timeout(Duration.ofMinutes(2)) // until the response headers arrive
-                .header("User-Agent", "whittle")
-                .GET()
-                .build();
-        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new DatasetException("dataset " + dataset.name() + ": HTTP " + response.statusCode()
-                        + " from " + url + "; nothing was saved");
+        HttpRequest request = HttpRequest.newBuilder(url).header("User-Agent", "whittle").GET().build();
+        AtomicReference<DownloadSubscriber> body = new AtomicReference<>();
+        AtomicLong announced = new AtomicLong(-1);
+        HttpResponse.BodyHandler<String> handler = info -> {
+            long expected = info.headers().firstValueAsLong("content-length").orElse(-1);
+            announced.set(expected);
+            if (info.statusCode() != 200 || expected > limit) {
+                return HttpResponse.BodySubscribers.replacing(null);
             }
-            long expected = response.headers().firstValueAsLong("content-length").orElse(-1);
-            if (expected > limit) {
-                throw new DatasetException("dataset " + dataset.name() + ": " + url + " announces " + expected
-                        + " bytes, more than the expected " + limit + "; nothing was saved");
-            }
-            MessageDigest digest = Sha256.newDigest();
-            byte[] buffer = new byte[1 << 16];
-            long received = 0;
-            int reportedTenths = 0;
-            long nextUnknownReport = 4L << 20;
-            try (OutputStream out = Files.newOutputStream(file)) {
-                int n;
-                while ((n = body.read(buffer)) > 0) {
-                    received += n;
-                    if (received > limit) {
-                        throw new DatasetException("dataset " + dataset.name() + ": " + url
-                                + " sent more than the expected " + limit + " bytes; nothing was saved");
+            DownloadSubscriber subscriber = new DownloadSubscriber(file, limit, new ProgressReporter(dataset.name(), expected));
+            body.set(subscriber);
+            return subscriber;
+        };
+        CompletableFuture<HttpResponse<String>> future = client.sendAsync(request, handler);
+        long started = System.nanoTime();
+        HttpResponse<String> response;
+        while (true) {
+            try {
+                response = future.get(200, TimeUnit.MILLISECONDS);
+                break;
+            } catch (TimeoutException e) {
+                DownloadSubscriber subscriber = body.get();
+                long last = subscriber == null ? started : subscriber.lastActivityNanos();
+                if (System.nanoTime() - last > idleTimeout.toNanos()) {
+                    if (subscriber != null) {
+                        subscriber.abort(new IOException("stalled"));
                     }
-                    digest.update(buffer, 0, n);
-                    out.write(buffer, 0, n);
-                    if (expected > 0) {
-                        int tenths = (int) (received * 10 / expected);
-                        if (tenths > reportedTenths) {
-                            reportedTenths = tenths;
-                            progress.accept(String.format(Locale.ROOT, "%s: %s of %s (%d%%)", dataset.name(),
-                                    megabytes(received), megabytes(expected), tenths * 10));
-                        }
-                    } else if (received >= nextUnknownReport) {
-                        nextUnknownReport += 4L << 20;
-                        progress.accept(dataset.name() + ": " + megabytes(received));
-                    }
+                    future.cancel(true);
+                    throw new DatasetException("dataset " + dataset.name() + ": " + url + " sent nothing for "
+                            + idleTimeout.toSeconds() + " s; nothing was saved");
                 }
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof DatasetException de) {
+                    throw de;
+                }
+                throw cause instanceof IOException io ? io : new IOException(cause);
+            } catch (InterruptedException e) {
+                future.cancel(true);
+                throw e;
             }
-            if (expected >= 0 && received != expected) {
-                throw new DatasetException("dataset " + dataset.name() + ": truncated download from " + url
-                        + ": got " + received + " of " + expected + " bytes; nothing was saved");
+        }
+        if (response.statusCode() != 200) {
+            throw new DatasetException("dataset " + dataset.name() + ": HTTP " + response.statusCode()
+                    + " from " + url + "; nothing was saved");
+        }
+        long expected = announced.get();
+        if (expected > limit) {
+            throw new DatasetException("dataset " + dataset.name() + ": " + url + " announces " + expected
+                    + " bytes, more than the expected " + limit + "; nothing was saved");
+        }
+        long received = body.get().received();
+        if (expected >= 0 && received != expected) {
+            throw new DatasetException("dataset " + dataset.name() + ": truncated download from " + url
+                    + ": got " + received + " of " + expected + " bytes; nothing was saved");
+        }
+        return response.body();
+    }
+
+    /** Reports every 10% when the length is known, else every 4 MB. */
+    private final class ProgressReporter implements java.util.function.LongConsumer {
+        private final String name;
+        private final long expected;
+        private int reportedTenths;
+        private long nextReport = 4L << 20;
+
+        ProgressReporter(String name, long expected) {
+            this.name = name;
+            this.expected = expected;
+        }
+
+        @Override
+        public void accept(long received) {
+            if (expected > 0) {
+                int tenths = (int) Math.min(10, received * 10 / expected);
+                if (tenths > reportedTenths) {
+                    reportedTenths = tenths;
+                    progress.accept(String.format(Locale.ROOT, "%s: %s of %s (%d%%)", name, megabytes(received),
+                            megabytes(expected), tenths * 10));
+                }
+            } else if (received >= nextReport) {
+                nextReport += 4L << 20;
+                progress.accept(name + ": " + megabytes(received));
             }
-            return Sha256.hex(digest);
         }
     }
 
