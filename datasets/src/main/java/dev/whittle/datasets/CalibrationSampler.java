@@ -16,7 +16,13 @@ public final class CalibrationSampler {
 
     public static CalibrationSet sample(ResolvedDataset dataset, Tokenizer tokenizer, int samples, int seqLen,
                                         long seed, CalibrationStyle style) {
-        List<int[]> documents = TokenStreams.documents(dataset, tokenizer, Tokenization.WHOLE);
+        return sample(dataset, tokenizer, Tokenization.WHOLE, samples, seqLen, seed, style);
+    }
+
+    /** As above, tokenizing single-stream datasets with {@code mode} (see {@link Tokenization} on pieces). */
+    public static CalibrationSet sample(ResolvedDataset dataset, Tokenizer tokenizer, Tokenization mode, int samples,
+                                        int seqLen, long seed, CalibrationStyle style) {
+        List<int[]> documents = TokenStreams.documents(dataset, tokenizer, mode);
         return sample(dataset.name(), dataset.sha256(), documents, samples, seqLen, seed, style);
     }
 

@@ -19,6 +19,11 @@ public final class TokenStreams {
         return mode.encode(tokenizer, source.joinedRows());
     }
 
+    /** The chosen view of the text as one stream. */
+    public static int[] of(TextSource source, TextView view, Tokenizer tokenizer, Tokenization mode) {
+        return mode.encode(tokenizer, view.of(source));
+    }
+
     /** Each row tokenized on its own (empty rows give empty arrays). */
     public static List<int[]> eachRow(TextSource source, Tokenizer tokenizer) {
         List<int[]> out = new ArrayList<>();

@@ -35,6 +35,21 @@ class TokenizationTest {
     }
 
     @Test
+    void textViewsGiveTheTwoConventionsStreams() {
+        TextSource wiki = DatasetRegistry.resolve("wikitext2-test", Fixtures.datasets()).source();
+        ByteTokenizer bytes = new ByteTokenizer();
+        // byte counts of the raw file and of CPython's "\n\n".join(rows)
+        assertEquals(1_290_590, TokenStreams.of(wiki, TextView.WHOLE_TEXT, bytes, Tokenization.WHOLE).length);
+        assertEquals(1_296_370, TokenStreams.of(wiki, TextView.JOINED_ROWS, bytes, Tokenization.WHOLE).length);
+        assertArrayEquals(TokenStreams.joinedRows(wiki, bytes, Tokenization.WHOLE),
+                TokenStreams.of(wiki, TextView.JOINED_ROWS, bytes, Tokenization.pieces(10_000)));
+        List<int[]> rows = TokenStreams.eachRow(wiki, bytes);
+        assertEquals(4358, rows.size());
+        assertEquals(0, rows.get(0).length);
+        assertEquals(" = Robert Boulter = \n".length(), rows.get(1).length);
+    }
+
+    @Test
     void splitEdgeCases() {
         assertEquals(List.of("a\n", "b\n", "c"), Tokenization.split("a\nb\nc", 2));
         // no cut point: the text stays one piece, longer than the limit
