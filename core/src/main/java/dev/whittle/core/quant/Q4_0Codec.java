@@ -28,8 +28,8 @@ public final class Q4_0Codec extends BlockQuantizer {
         float id = d != 0 ? 1f / d : 0f;
         Le.putHalf(out, 0, d);
         for (int j = 0; j < 16; j++) {
-            int q0 = Math.min(15, (int) (x[xo + j] * id + 8.5f));
-            int q1 = Math.min(15, (int) (x[xo + j + 16] * id + 8.5f));
+            int q0 = Math.min(15, QuantMath.cvtToInt8Bits(x[xo + j] * id + 8.5f));
+            int q1 = Math.min(15, QuantMath.cvtToInt8Bits(x[xo + j + 16] * id + 8.5f));
             out[2 + j] = (byte) (q0 | q1 << 4);
         }
     }

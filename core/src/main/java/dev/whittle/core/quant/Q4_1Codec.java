@@ -24,8 +24,8 @@ public final class Q4_1Codec extends BlockQuantizer {
         Le.putHalf(out, 0, d);
         Le.putHalf(out, 2, min);
         for (int j = 0; j < 16; j++) {
-            int q0 = Math.min(15, (int) ((x[xo + j] - min) * id + 0.5f));
-            int q1 = Math.min(15, (int) ((x[xo + j + 16] - min) * id + 0.5f));
+            int q0 = Math.min(15, QuantMath.cvtToInt8Bits((x[xo + j] - min) * id + 0.5f));
+            int q1 = Math.min(15, QuantMath.cvtToInt8Bits((x[xo + j + 16] - min) * id + 0.5f));
             out[4 + j] = (byte) (q0 | q1 << 4);
         }
     }

@@ -29,8 +29,8 @@ public final class Q5_0Codec extends BlockQuantizer {
         Le.putHalf(out, 0, d);
         int qh = 0;
         for (int j = 0; j < 16; j++) {
-            int q0 = Math.min(31, (int) (x[xo + j] * id + 16.5f));
-            int q1 = Math.min(31, (int) (x[xo + j + 16] * id + 16.5f));
+            int q0 = Math.min(31, QuantMath.cvtToInt8Bits(x[xo + j] * id + 16.5f));
+            int q1 = Math.min(31, QuantMath.cvtToInt8Bits(x[xo + j + 16] * id + 16.5f));
             out[6 + j] = (byte) ((q0 & 0xF) | (q1 & 0xF) << 4);
             qh |= ((q0 >>> 4) & 1) << j;
             qh |= ((q1 >>> 4) & 1) << (j + 16);

@@ -26,8 +26,8 @@ public final class Q5_1Codec extends BlockQuantizer {
         int qh = 0;
         for (int j = 0; j < 16; j++) {
             // ggml stores the truncated value in a uint8 without a cap; (max-min)*id rounds to at most 31.
-            int q0 = (int) ((x[xo + j] - min) * id + 0.5f) & 0xFF;
-            int q1 = (int) ((x[xo + j + 16] - min) * id + 0.5f) & 0xFF;
+            int q0 = QuantMath.cvtToInt8Bits((x[xo + j] - min) * id + 0.5f) & 0xFF;
+            int q1 = QuantMath.cvtToInt8Bits((x[xo + j + 16] - min) * id + 0.5f) & 0xFF;
             out[8 + j] = (byte) ((q0 & 0xF) | (q1 & 0xF) << 4);
             qh |= ((q0 >>> 4) & 1) << j;
             qh |= ((q1 >>> 4) & 1) << (j + 16);

@@ -13,10 +13,10 @@ public final class Q8_0Codec extends BlockQuantizer {
     @Override
     void quantizeBlock(float[] x, int xo, byte[] out) {
         float amax = 0;
-        for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[xo + j]));
+        for (int j = 0; j < 32; j++) amax = QuantMath.cMax(amax, Math.abs(x[xo + j]));
         float d = amax / 127;
         float id = d != 0 ? 1f / d : 0f;
         Le.putHalf(out, 0, d);
-        for (int j = 0; j < 32; j++) out[2 + j] = (byte) (int) QuantMath.roundHalfAway(x[xo + j] * id);
+        for (int j = 0; j < 32; j++) out[2 + j] = (byte) QuantMath.cvtToInt8Bits(QuantMath.roundHalfAway(x[xo + j] * id));
     }
 }

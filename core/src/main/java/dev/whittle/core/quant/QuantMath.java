@@ -27,6 +27,22 @@ final class QuantMath {
         return (float) Math.copySign(r, v);
     }
 
+    /**
+     * C's conversion of a float to a small integer type as compiled for x86-64 by ggml's build: a 32-bit
+     * truncating conversion (NaN and out-of-range give 0x80000000) whose low 8 bits are kept. It matters only
+     * for degenerate blocks (a subnormal scale makes 1/d infinite, or NaN inputs); Java's (int) would
+     * saturate instead.
+     */
+    static int cvtToInt8Bits(float v) {
+        int i = (Float.isNaN(v) || v >= 0x1p31f || v < -0x1p31f) ? Integer.MIN_VALUE : (int) v;
+        return (byte) i;
+    }
+
+    /** C's {@code MAX(a, b)} macro, {@code a > b ? a : b}: unlike Math.max, a NaN in {@code a} is dropped. */
+    static float cMax(float a, float b) {
+        return a > b ? a : b;
+    }
+
     static float sqrt(float v) {
         return (float) Math.sqrt(v); // double sqrt rounded to float equals sqrtf (no double-rounding error)
     }

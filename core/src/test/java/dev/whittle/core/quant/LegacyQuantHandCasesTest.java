@@ -109,4 +109,22 @@ class LegacyQuantHandCasesTest {
         assertArrayEquals(expected51, q51);
         assertArrayEquals(y, dequantize(DType.Q5_1, q51));
     }
+
+    @Test
+    void degenerateBlocksBehaveLikeGgmlOnX86() {
+        // Subnormal block: d = -1e-40/-8 is a subnormal float (stored as f16 +0), so id = 1/d = +inf and
+        // x*id + 8.5 is -inf (or NaN for the zeros). ggml's float->int8 conversion yields 0x80000000 -> low byte 0
+        // on x86-64, so every quant is 0 (Java's saturating (int) cast would have given 15).
+        float[] x = new float[32];
+        for (int i = 0; i < 8; i++) x[i] = -1e-40f;
+        assertArrayEquals(new byte[18], quantize(DType.Q4_0, x));
+
+        // A NaN is dropped by ggml's MAX(a, b) macro (a > b ? a : b) once a later element is compared, so
+        // d = 127/127 = 1; the NaN's quant converts to 0.
+        float[] y = new float[32];
+        y[0] = Float.NaN;
+        y[1] = 127;
+        y[2] = -2.5f;
+        assertArrayEquals(withTail(bytes(0x00, 0x3C, 0, 127, -3), 34, 0), quantize(DType.Q8_0, y));
+    }
 }

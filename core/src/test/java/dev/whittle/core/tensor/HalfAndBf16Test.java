@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * F16 and BF16 conversions. Rounding is checked exhaustively: for every pair of adjacent finite values of the
  * narrow format, the exact midpoint must round to the neighbour with the even mantissa and the floats just
  * either side of it to the nearer neighbour. (During development these conversions were also compared with
- * ggml's ggml_compute_fp32_to_fp16 / _to_bf16 over all 2^32 float bit patterns: identical, NaNs aside for F16.)
+ * ggml's ggml_compute_fp32_to_fp16 / _to_bf16 over all 2^32 float bit patterns, NaNs included: identical.)
  */
 class HalfAndBf16Test {
     @Test
@@ -61,6 +61,14 @@ class HalfAndBf16Test {
         assertEquals((short) 0x8000, Half.fromFloat(-1e-10f));
         assertEquals((short) 0x7C00, Half.fromFloat(Float.POSITIVE_INFINITY));
         assertTrue(Float.isNaN(Half.round(Float.NaN)));
+    }
+
+    @Test
+    void halfNaNsBecomeTheQuietNaNWithTheirSign() {
+        // As ggml: every NaN maps to 0x7E00 | sign, whatever its payload.
+        assertEquals((short) 0x7E00, Half.fromFloat(Float.NaN));
+        assertEquals((short) 0x7E00, Half.fromFloat(Float.intBitsToFloat(0x7F800001)));
+        assertEquals((short) 0xFE00, Half.fromFloat(Float.intBitsToFloat(0xFFFFFFFF)));
     }
 
     @Test
