@@ -15,11 +15,23 @@ final class LayerMath {
     private final ModelConfig c;
     private final int seqLen;
     private final double[] invFreq;
+    private final float[] cos;
+    private final float[] sin;
 
     LayerMath(ModelConfig c, int seqLen) {
         this.c = c;
         this.seqLen = seqLen;
         this.invFreq = invFreq(c);
+        int half = invFreq.length;
+        this.cos = new float[seqLen * half];
+        this.sin = new float[seqLen * half];
+        for (int pos = 0; pos < seqLen; pos++) {
+            for (int i = 0; i < half; i++) {
+                double a = pos * invFreq[i];
+                cos[pos * half + i] = (float) Math.cos(a);
+                sin[pos * half + i] = (float) Math.sin(a);
+            }
+        }
     }
 
     int seqLen() {
@@ -44,9 +56,7 @@ final class LayerMath {
         IntStream.range(0, n).parallel().forEach(t -> {
             int xo = t * in;
             for (int r = 0; r < out; r++) {
-                int wo = r * in;
-                float s = 0;
-                for (int i = 0; i < in; i++) s += w[wo + i] * x[xo + i];
+                float s = VectorDot.dot(w, r * in, x, xo, in);
                 y[t * out + r] = bias == null ? s : s + bias[r];
             }
         });
@@ -78,10 +88,9 @@ final class LayerMath {
             int kvOff = (h / group) * hd;
             double[] s = new double[pos + 1];
             double max = Double.NEGATIVE_INFINITY;
+            int qo = t * qd + h * hd;
             for (int j = 0; j <= pos; j++) {
-                float dot = 0;
-                int ko = (first + j) * kvd + kvOff;
-                for (int i = 0; i < hd; i++) dot += qr[t * qd + h * hd + i] * kr[ko + i];
+                float dot = VectorDot.dot(qr, qo, kr, (first + j) * kvd + kvOff, hd);
                 s[j] = dot * scale;
                 max = Math.max(max, s[j]);
             }
@@ -102,13 +111,12 @@ final class LayerMath {
     private void rope(float[] x, int off, int pos) {
         int half = invFreq.length;
         for (int i = 0; i < half; i++) {
-            double a = pos * invFreq[i];
-            float cos = (float) Math.cos(a);
-            float sin = (float) Math.sin(a);
+            float cs = cos[pos * half + i];
+            float sn = sin[pos * half + i];
             float x0 = x[off + i];
             float x1 = x[off + half + i];
-            x[off + i] = x0 * cos - x1 * sin;
-            x[off + half + i] = x1 * cos + x0 * sin;
+            x[off + i] = x0 * cs - x1 * sn;
+            x[off + half + i] = x1 * cs + x0 * sn;
         }
     }
 
