@@ -6,22 +6,42 @@ import dev.whittle.core.tensor.Half;
 import java.util.Optional;
 
 /**
- * The quantization grid of one 32-element GGUF block type, split into the three steps GPTQ needs: fit the block's
- * scale (and minimum) from its weights exactly as ggml's reference quantizer does, round single values onto that
- * grid (ggml's rounding rule, clamped to the code range because GPTQ's updates may push later columns outside the
- * range the block was fitted on), and pack codes into the block bytes. Fitting then rounding every value of an
- * unchanged block gives the same bytes as the codec.
- * <p>Parameters are held in a float[4]: {@code d} and {@code 1/d} in single precision (used for rounding, as ggml),
- * then the stored f16 {@code d} and {@code m} (used for values, as a reader sees them).
+ * The quantization grid of one GGUF block type, split into the three steps GPTQ needs: fit the block's scale(s)
+ * (and minimums) from its weights exactly as ggml's reference quantizer does, round single values onto that grid
+ * (ggml's rounding rule, clamped to the code range because GPTQ's updates may push later columns outside the range
+ * the block was fitted on), and pack codes into the block bytes. Fitting then rounding every value of an unchanged
+ * block gives the same bytes as the codec.
+ * <p>32-element types keep 4 floats per block: {@code d} and {@code 1/d} in single precision (used for rounding,
+ * as ggml), then the stored f16 {@code d} and the minimum (used for values, as a reader sees them). The k-quants
+ * ({@link KGrid}) fit the whole 256-element super-block with the codec and keep each sub-block's scale and offset.
  */
-abstract sealed class BlockGrid {
+abstract sealed class BlockGrid permits BlockGrid.Symmetric, BlockGrid.Affine, BlockGrid.Q8, KGrid {
     static final int BLOCK = 32;
     static final int PARAMS = 4;
 
     final DType type;
 
-    private BlockGrid(DType type) {
+    BlockGrid(DType type) {
         this.type = type;
+    }
+
+    /** Elements per block (the fitting unit). */
+    int blockSize() {
+        return BLOCK;
+    }
+
+    /** Floats of state per block. */
+    int paramCount() {
+        return PARAMS;
+    }
+
+    /** Code of value x at position k of its block. */
+    int code(float x, float[] p, int po, int k) {
+        return code(x, p, po);
+    }
+
+    float value(int code, float[] p, int po, int k) {
+        return value(code, p, po);
     }
 
     /** The grid of {@code type}, if GPTQ can target it. */
@@ -32,17 +52,22 @@ abstract sealed class BlockGrid {
             case Q4_1 -> new Affine(DType.Q4_1, 15);
             case Q5_1 -> new Affine(DType.Q5_1, 31);
             case Q8_0 -> new Q8();
+            case Q4_K, Q5_K, Q6_K -> new KGrid(type);
             default -> null;
         });
     }
 
     abstract void fit(float[] x, int off, float[] p, int po);
 
-    abstract int code(float x, float[] p, int po);
+    int code(float x, float[] p, int po) {
+        throw new UnsupportedOperationException();
+    }
 
-    abstract float value(int code, float[] p, int po);
+    float value(int code, float[] p, int po) {
+        throw new UnsupportedOperationException();
+    }
 
-    /** Writes one block (codes[co .. co+32)) into out[oo ..). */
+    /** Writes one block (codes[co .. co+blockSize)) into out[oo ..). */
     abstract void pack(float[] p, int po, int[] codes, int co, byte[] out, int oo);
 
     static int clamp(double v, int lo, int hi) {

@@ -12,14 +12,14 @@ import java.util.stream.IntStream;
  * block type's grid so the result is a standard block-quantized tensor.
  * <ol>
  *   <li>dead inputs (diag H = 0) get H_ii = 1 and a zero weight column;</li>
- *   <li>optional act-order: columns processed by decreasing diag H, with static groups (each 32-column block's
+ *   <li>optional act-order: columns processed by decreasing diag H, with static groups (each block's
  *       scale fitted up front from the original weights, as AutoGPTQ's {@code static_groups}), so blocks stay the
  *       file's contiguous 32 columns;</li>
  *   <li>damping λ = percdamp · mean(diag H), multiplied by 10 until the Cholesky factorisation succeeds;</li>
  *   <li>{@code Hinv} = upper Cholesky factor of H⁻¹; columns quantized in order, each error (w - q)/Hinv_ii fed
  *       back to the not yet quantized columns, lazily in batches of {@code blockSize} columns;</li>
  *   <li>without act-order a block's scale is fitted, exactly as the format's quantizer, from the updated weights
- *       when its first column is reached.</li>
+ *       when its first column is reached (k-quants: the whole 256-element super-block, all its sub-block scales).</li>
  * </ol>
  * Rows are independent given Hinv and run in parallel.
  */
@@ -60,8 +60,10 @@ public final class Gptq {
      */
     public static Result quantize(float[] w, int rows, int cols, double[] h, DType type, Options options) {
         BlockGrid grid = BlockGrid.of(type).orElseThrow(() -> new IllegalArgumentException("GPTQ cannot target " + type
-                + " (supported: Q4_0, Q4_1, Q5_0, Q5_1, Q8_0)"));
-        if (cols % BlockGrid.BLOCK != 0) throw new IllegalArgumentException("row length " + cols + " is not a multiple of " + BlockGrid.BLOCK);
+                + " (supported: Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K, Q6_K)"));
+        int bsz = grid.blockSize();
+        int np = grid.paramCount();
+        if (cols % bsz != 0) throw new IllegalArgumentException("row length " + cols + " is not a multiple of " + type + "'s block of " + bsz);
         if (w.length != rows * cols || h.length != cols * cols) throw new IllegalArgumentException("shape mismatch: w " + w.length + ", h " + h.length + " for " + rows + "x" + cols);
         double[] hm = h.clone();
         float[] wm = w.clone();
@@ -96,20 +98,22 @@ public final class Gptq {
             if (u.isEmpty()) damp *= 10;
         }
         double[] hinv = u.get();
-        int groups = cols / BlockGrid.BLOCK;
+        int groups = cols / bsz;
         int rowBytes = (int) type.byteSize(cols);
         byte[] data = new byte[rows * rowBytes];
         float[] deq = new float[rows * cols];
         int[] order = perm;
         boolean act = options.actOrder();
-        int bs = options.blockSize();
+        // a block's columns must have every earlier column's update when it is fitted: either the block lies inside
+        // one lazy batch (batch a multiple of the block) or starts a batch (block a multiple of the batch)
+        int bs = options.blockSize() % bsz == 0 || bsz % options.blockSize() == 0 ? options.blockSize() : bsz;
         IntStream.range(0, rows).parallel().forEach(r -> {
-            float[] params = new float[groups * BlockGrid.PARAMS];
+            float[] params = new float[groups * np];
             boolean[] fitted = new boolean[groups];
             if (act) {
                 // static groups: scales from the original (dead-zeroed) weights, in file column order
                 for (int g = 0; g < groups; g++) {
-                    grid.fit(wm, r * cols + g * BlockGrid.BLOCK, params, g * BlockGrid.PARAMS);
+                    grid.fit(wm, r * cols + g * bsz, params, g * np);
                     fitted[g] = true;
                 }
             }
@@ -121,14 +125,15 @@ public final class Gptq {
                 int i2 = Math.min(cols, i1 + bs);
                 for (int i = i1; i < i2; i++) {
                     int col = order[i];
-                    int g = col / BlockGrid.BLOCK;
+                    int g = col / bsz;
                     if (!fitted[g]) {
-                        // no act-order: col == i, and columns i .. i+31 have all updates from earlier columns
-                        grid.fit(x, i, params, g * BlockGrid.PARAMS);
+                        // no act-order: col == i, and columns i .. i+bsz-1 have all updates from earlier columns
+                        // (within the lazy batch eagerly, from earlier batches at each batch's end)
+                        grid.fit(x, i, params, g * np);
                         fitted[g] = true;
                     }
-                    int q = grid.code(x[i], params, g * BlockGrid.PARAMS);
-                    float v = grid.value(q, params, g * BlockGrid.PARAMS);
+                    int q = grid.code(x[i], params, g * np, col % bsz);
+                    float v = grid.value(q, params, g * np, col % bsz);
                     codes[col] = q;
                     deq[r * cols + col] = v;
                     double e = (x[i] - v) / hinv[i * cols + i];
@@ -150,7 +155,7 @@ public final class Gptq {
             byte[] block = new byte[type.blockBytes()];
             for (int g = 0; g < groups; g++) {
                 Arrays.fill(block, (byte) 0);
-                grid.pack(params, g * BlockGrid.PARAMS, codes, g * BlockGrid.BLOCK, block, 0);
+                grid.pack(params, g * np, codes, g * bsz, block, 0);
                 System.arraycopy(block, 0, data, r * rowBytes + g * block.length, block.length);
             }
         });

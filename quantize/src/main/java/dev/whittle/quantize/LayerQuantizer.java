@@ -300,7 +300,7 @@ final class LayerQuantizer {
             if (r.dampTries() > 1) notes.add(ggufName.apply(name) + ": Hessian needed damping " + r.damp() + " (" + r.dampTries() + " tries)");
         } else {
             if (useGptq && WeightEncoding.isQuantized(type)) {
-                notes.add(ggufName.apply(name) + ": GPTQ has no grid for " + type + ", rounded to nearest");
+                notes.add(ggufName.apply(name) + ": GPTQ has no grid for " + type + " (Q2_K/Q3_K), rounded to nearest");
             }
             if (useGptq || !WeightEncoding.isQuantized(type)) how = how.replace("gptq", "rtn");
             if (!WeightEncoding.isQuantized(type)) how = type.name().toLowerCase(java.util.Locale.ROOT) + " (fallback)";

@@ -11,6 +11,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The GPTQ grids reproduce ggml's reference quantizers exactly on unchanged blocks. */
 class BlockGridTest {
@@ -47,6 +48,45 @@ class BlockGridTest {
             Dequantizer.dequantizeRow(type, MemorySegment.ofArray(actual), 0, decoded, 0, 32);
             assertArrayEquals(decoded, values, 0f, type + " values, trial " + trial);
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"Q4_K", "Q5_K", "Q6_K"})
+    void kQuantFitRoundPackEqualsTheCodec(DType type) {
+        BlockGrid grid = BlockGrid.of(type).orElseThrow();
+        Random rnd = new Random(11);
+        int exactBytes = 0;
+        for (int trial = 0; trial < 300; trial++) {
+            float[] x = new float[256];
+            for (int i = 0; i < 256; i++) {
+                x[i] = switch (trial % 3) {
+                    case 0 -> (float) rnd.nextGaussian();
+                    case 1 -> (float) (rnd.nextGaussian() * (1 + i / 32)) + 0.3f; // sub-blocks of different ranges
+                    default -> i % 50 == 0 ? 4f : (float) rnd.nextGaussian() * 0.05f; // outliers
+                };
+            }
+            byte[] expected = new byte[type.blockBytes()];
+            BlockCodecs.forType(type).quantizeRow(x, 0, MemorySegment.ofArray(expected), 0, 256);
+            float[] p = new float[grid.paramCount()];
+            grid.fit(x, 0, p, 0);
+            int[] codes = new int[256];
+            float[] values = new float[256];
+            for (int i = 0; i < 256; i++) {
+                codes[i] = grid.code(x[i], p, 0, i);
+                values[i] = grid.value(codes[i], p, 0, i);
+            }
+            byte[] actual = new byte[type.blockBytes()];
+            grid.pack(p, 0, codes, 0, actual, 0);
+            float[] want = new float[256];
+            float[] got = new float[256];
+            Dequantizer.dequantizeRow(type, MemorySegment.ofArray(expected), 0, want, 0, 256);
+            Dequantizer.dequantizeRow(type, MemorySegment.ofArray(actual), 0, got, 0, 256);
+            // a sub-block whose 6-bit scale rounds to 0 decodes to one value whatever its codes: compare values
+            assertArrayEquals(want, got, 0f, type + " trial " + trial);
+            assertArrayEquals(got, values, 0f, type + " values, trial " + trial);
+            if (java.util.Arrays.equals(expected, actual)) exactBytes++;
+        }
+        assertTrue(exactBytes >= 290, type + ": only " + exactBytes + " of 300 blocks byte-identical");
     }
 
     @ParameterizedTest

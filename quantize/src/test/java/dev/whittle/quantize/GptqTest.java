@@ -70,23 +70,24 @@ class GptqTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = DType.class, names = {"Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0"})
+    @EnumSource(value = DType.class, names = {"Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q4_K", "Q5_K", "Q6_K"})
     void outputErrorIsBelowRoundToNearest(DType type) {
+        int cols = type.blockSize() == 256 ? 512 : COLS;
         Random rnd = new Random(42);
-        float[] x = inputs(rnd, TOKENS, COLS);
-        float[] w = weights(rnd, ROWS, COLS);
-        Hessian h = new Hessian(COLS);
+        float[] x = inputs(rnd, TOKENS, cols);
+        float[] w = weights(rnd, ROWS, cols);
+        Hessian h = new Hessian(cols);
         h.add(x, TOKENS);
         for (boolean actOrder : new boolean[] {false, true}) {
-            Gptq.Result r = Gptq.quantize(w, ROWS, COLS, h.matrix(), type, Gptq.Options.DEFAULT.withActOrder(actOrder));
+            Gptq.Result r = Gptq.quantize(w, ROWS, cols, h.matrix(), type, Gptq.Options.DEFAULT.withActOrder(actOrder));
             // the bytes decode to exactly the values GPTQ computed with
-            assertArrayEquals(r.dequantized(), decode(r.data(), ROWS, COLS, type), 0f);
-            double gptq = outputError(w, r.dequantized(), x, ROWS, COLS, TOKENS);
-            double rtn = outputError(w, rtn(w, ROWS, COLS, type), x, ROWS, COLS, TOKENS);
+            assertArrayEquals(r.dequantized(), decode(r.data(), ROWS, cols, type), 0f);
+            double gptq = outputError(w, r.dequantized(), x, ROWS, cols, TOKENS);
+            double rtn = outputError(w, rtn(w, ROWS, cols, type), x, ROWS, cols, TOKENS);
             assertTrue(gptq < 0.8 * rtn, type + " act-order " + actOrder + ": GPTQ " + gptq + " vs RTN " + rtn);
             // the Hessian form of the error agrees with the direct computation
-            double rel = Hessian.relativeError(h.matrix(), COLS, w, r.dequantized(), ROWS);
-            double direct = gptq / outputError(w, new float[w.length], x, ROWS, COLS, TOKENS);
+            double rel = Hessian.relativeError(h.matrix(), cols, w, r.dequantized(), ROWS);
+            double direct = gptq / outputError(w, new float[w.length], x, ROWS, cols, TOKENS);
             assertEquals(direct, rel, 1e-6 * Math.max(1, direct) + 1e-9);
         }
     }
@@ -169,6 +170,8 @@ class GptqTest {
     @Test
     void refusesTypesWithoutAGrid() {
         assertThrows(IllegalArgumentException.class,
-                () -> Gptq.quantize(new float[256], 1, 256, new double[256 * 256], DType.Q4_K, Gptq.Options.DEFAULT));
+                () -> Gptq.quantize(new float[256], 1, 256, new double[256 * 256], DType.Q3_K, Gptq.Options.DEFAULT));
+        assertThrows(IllegalArgumentException.class,
+                () -> Gptq.quantize(new float[128], 1, 128, new double[128 * 128], DType.Q4_K, Gptq.Options.DEFAULT));
     }
 }
