@@ -82,7 +82,7 @@ public final class Gptq {
             perm = IntStream.range(0, cols).boxed().sorted(Comparator.comparingDouble((Integer i) -> -diag[i]))
                     .mapToInt(Integer::intValue).toArray();
         }
-        double[] hp = permute(hm, cols, perm);
+        double[] hp = options.actOrder() ? permute(hm, cols, perm) : hm;
         double mean = 0;
         for (int i = 0; i < cols; i++) mean += hp[i * cols + i];
         mean /= cols;
@@ -94,7 +94,7 @@ public final class Gptq {
             if (++tries > 12) throw new IllegalStateException("Hessian not positive definite even with damping " + damp);
             double[] hd = hp.clone();
             for (int i = 0; i < cols; i++) hd[i * cols + i] += damp;
-            u = Cholesky.upperOfInverse(hd, cols);
+            u = Cholesky.upperOfInverseInPlace(hd, cols);
             if (u.isEmpty()) damp *= 10;
         }
         double[] hinv = u.get();

@@ -80,7 +80,7 @@ class StoriesQuantizeTest {
 
     /** Quantizes and evaluates once per configuration (tests share the runs). */
     static synchronized Result run(QuantizeOptions o) throws Exception {
-        String key = o.method() + "-" + o.preset() + (o.gptq().actOrder() ? "-act" : "");
+        String key = o.method() + "-" + o.preset() + (o.gptq().actOrder() ? "-act" : "") + (o.awqDuo() ? "-duo" : "") + (o.awqGptq() ? "-gptq" : "");
         Result done = RUNS.get(key);
         if (done != null) return done;
         Path out = dir.resolve(key + ".gguf");
@@ -90,7 +90,7 @@ class StoriesQuantizeTest {
         try (Model q = ModelLoader.open(out)) {
             PerplexityResult r = ppl(q);
             System.out.printf("TIMING quantize %.1f s, ppl %.1f s%n", (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
-            System.out.printf(Locale.ROOT, "%-5s %-5s%s PPL %.4f ± %.4f (FP32 %.4f, %+.2f %%)%n", o.method(), o.preset(),
+            System.out.printf(Locale.ROOT, "%-5s %-5s%s%s%s PPL %.4f ± %.4f (FP32 %.4f, %+.2f %%)%n", o.method(), o.preset(), o.awqDuo() ? " duo" : "", o.awqGptq() ? " +gptq" : "",
                     o.gptq().actOrder() ? " act-order" : "", r.ppl(), r.pplStderr(), fp32, 100 * (r.ppl() / fp32 - 1));
             for (TensorReport t : report.tensors()) {
                 if (!Double.isNaN(t.relativeOutputMse()) && t.name().startsWith("blk.0.")) {
