@@ -50,7 +50,6 @@ class StoriesQuantizeTest {
 
     @BeforeAll
     static void setUp() {
-        long ts = System.nanoTime();
         source = ModelLoader.open(Fixtures.stories260k());
         ResolvedDataset ds = DatasetRegistry.resolve("tinystories-valid", Fixtures.datasets());
         String text = ds.source().wholeText();
@@ -59,10 +58,7 @@ class StoriesQuantizeTest {
         int[] calibTokens = tok.encode(text.substring(CALIB_FROM_CHARS, CALIB_FROM_CHARS + 120_000));
         calibration = CalibrationSampler.sample("tinystories-valid", ds.sha256(), List.of(calibTokens), 16, 128, 1234,
                 CalibrationStyle.GPTQ);
-        System.out.printf("TIMING setup %.1f s%n", (System.nanoTime() - ts) / 1e9);
-        long t0 = System.nanoTime();
         fp32 = ppl(source).ppl();
-        System.out.printf("TIMING fp32 ppl %.1f s%n", (System.nanoTime() - t0) / 1e9);
     }
 
     @AfterAll
@@ -84,12 +80,9 @@ class StoriesQuantizeTest {
         Result done = RUNS.get(key);
         if (done != null) return done;
         Path out = dir.resolve(key + ".gguf");
-        long t0 = System.nanoTime();
         QuantizationReport report = ModelQuantizer.quantize(source, out, o, Progress.NONE);
-        long t1 = System.nanoTime();
         try (Model q = ModelLoader.open(out)) {
             PerplexityResult r = ppl(q);
-            System.out.printf("TIMING quantize %.1f s, ppl %.1f s%n", (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
             System.out.printf(Locale.ROOT, "%-5s %-5s%s%s%s PPL %.4f ± %.4f (FP32 %.4f, %+.2f %%)%n", o.method(), o.preset(), o.awqDuo() ? " duo" : "", o.awqGptq() ? " +gptq" : "",
                     o.gptq().actOrder() ? " act-order" : "", r.ppl(), r.pplStderr(), fp32, 100 * (r.ppl() / fp32 - 1));
             for (TensorReport t : report.tensors()) {
