@@ -1,15 +1,15 @@
 package dev.whittle.core.model;
 
-import dev.whittle.core.ModelFormatException;
+import dev.whittle.core.safetensors.SafeTensorsModel;
 import dev.whittle.core.tensor.TensorStore;
 
 import java.nio.file.Path;
 
-/** Opens the SafeTensors weights of a HF directory (single file or sharded index). */
+/** Opens the SafeTensors weights of a HF directory: a single file, a sharded index, or the file given. */
 final class SafeTensorsStores {
     private SafeTensorsStores() {}
 
     static TensorStore open(Path dir, Path given) {
-        throw new ModelFormatException(given, "SafeTensors reading is not wired yet");
+        return SafeTensorsModel.open(given.toString().endsWith(".json") || given.toString().endsWith(".safetensors") ? given : dir);
     }
 }

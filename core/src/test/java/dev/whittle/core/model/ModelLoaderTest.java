@@ -35,4 +35,16 @@ class ModelLoaderTest {
         var e3 = assertThrows(ModelFormatException.class, () -> ModelLoader.open(dir));
         assertTrue(e3.getMessage().contains("no config.json"), e3.getMessage());
     }
+
+    @Test
+    void hfAndGgufGiveTheSameTensorsAfterNamingAndQkPermutation() {
+        try (Model hf = ModelLoader.open(Fixtures.stories260kHf()); Model gg = ModelLoader.open(Fixtures.stories260kGguf())) {
+            assertEquals(ModelFormat.SAFETENSORS, hf.format());
+            assertEquals(hf.config().architecture(), gg.config().architecture());
+            assertEquals(hf.parameterCount(), gg.parameterCount());
+            assertEquals(new java.util.TreeSet<>(hf.tensorNames()), new java.util.TreeSet<>(gg.tensorNames()));
+            for (String name : hf.tensorNames())
+                assertTrue(ModelLoader.sameContents(hf.tensor(name), gg.tensor(name)), name + " differs between HF and GGUF");
+        }
+    }
 }
