@@ -3,6 +3,7 @@ package dev.whittle.datasets;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,16 +38,20 @@ class DatasetPullerTest {
     private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicInteger requests = new AtomicInteger();
     private final List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private byte[] shakespeare;
-    private byte[] wikiZip;
-    private byte[] zipWithoutEntry;
+    private static byte[] shakespeare;
+    private static byte[] wikiZip;
+    private static byte[] zipWithoutEntry;
 
-    @BeforeEach
-    void start() throws IOException {
+    @BeforeAll
+    static void readFixtures() throws IOException {
         shakespeare = Files.readAllBytes(DatasetRegistry.fileIn(SHAKESPEARE, Fixtures.datasets()));
         wikiZip = zip("wikitext-2-raw/wiki.test.raw",
                 Files.readAllBytes(DatasetRegistry.fileIn(WIKI_TEST, Fixtures.datasets())));
         zipWithoutEntry = zip("wikitext-2-raw/other.raw", new byte[]{1, 2, 3});
+    }
+
+    @BeforeEach
+    void start() throws IOException {
         byte[] tampered = shakespeare.clone();
         tampered[1000] ^= 1;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
