@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code whittle} command: a thin picocli front over the library modules. */
 @Command(name = "whittle", mixinStandardHelpOptions = true, version = "whittle 0.1.0",
         description = "Shrink language models to fit the hardware you own, and measure what it cost.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, ConvertCommand.class, SynthCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class Whittle implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -16,6 +16,20 @@ public final class Whittle implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Whittle()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line: bad input files print one line and exit 2, no stack trace. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Whittle());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof dev.whittle.core.ModelFormatException || ex instanceof IllegalArgumentException
+                    || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
+                cmd.getErr().println("whittle: " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        return cl;
     }
 }

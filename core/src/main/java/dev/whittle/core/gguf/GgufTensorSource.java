@@ -1,0 +1,70 @@
+package dev.whittle.core.gguf;
+
+import dev.whittle.core.tensor.DType;
+import dev.whittle.core.tensor.Tensor;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+
+/**
+ * A tensor for {@link GgufWriter} whose bytes may be produced only when they are written, so a quantizer can
+ * stream a model layer by layer with bounded memory. {@link #writeTo} is called once, in file order, and must
+ * write exactly {@link #byteSize()} bytes (the writer checks).
+ */
+public interface GgufTensorSource {
+    String name();
+
+    /** Shape in whittle order (outermost first); the writer reverses it to GGUF's {@code ne}. */
+    long[] shape();
+
+    DType dtype();
+
+    /** Bytes the data takes: by default the dtype's size of the shape's element count. */
+    default long byteSize() {
+        return dtype().byteSize(Tensor.elementCount(shape()));
+    }
+
+    /** Writes the tensor's bytes (little-endian, rows contiguous) to {@code out}. */
+    void writeTo(WritableByteChannel out) throws IOException;
+
+    /** A source over an existing tensor (for example a view into a mapped file). */
+    static GgufTensorSource of(Tensor t) {
+        return new GgufTensorSource() {
+            @Override public String name() { return t.name(); }
+            @Override public long[] shape() { return t.shape(); }
+            @Override public DType dtype() { return t.dtype(); }
+            @Override public long byteSize() { return t.byteSize(); }
+            @Override public void writeTo(WritableByteChannel out) throws IOException { write(t.data(), out); }
+            @Override public String toString() { return t.toString(); }
+        };
+    }
+
+    /** The bytes are produced on demand by {@code body} (for example: quantize one layer, then write it). */
+    static GgufTensorSource lazy(String name, long[] shape, DType dtype, Body body) {
+        long[] s = shape.clone();
+        return new GgufTensorSource() {
+            @Override public String name() { return name; }
+            @Override public long[] shape() { return s.clone(); }
+            @Override public DType dtype() { return dtype; }
+            @Override public void writeTo(WritableByteChannel out) throws IOException { body.writeTo(out); }
+            @Override public String toString() { return name + " " + dtype + java.util.Arrays.toString(s) + " (lazy)"; }
+        };
+    }
+
+    /** Produces a lazy tensor's bytes. */
+    @FunctionalInterface
+    interface Body {
+        void writeTo(WritableByteChannel out) throws IOException;
+    }
+
+    /** Writes a whole segment to a channel in slices, without copying it to the heap first. */
+    static void write(MemorySegment data, WritableByteChannel out) throws IOException {
+        final long chunk = 1L << 24;
+        for (long off = 0; off < data.byteSize(); off += chunk) {
+            ByteBuffer b = data.asSlice(off, Math.min(chunk, data.byteSize() - off)).asByteBuffer();
+            while (b.hasRemaining()) out.write(b);
+        }
+    }
+}
