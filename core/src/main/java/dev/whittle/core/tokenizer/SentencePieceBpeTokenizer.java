@@ -183,8 +183,12 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
                 case NORMAL -> vocab.token(id).replace(SPACE, ' ');
                 case USER_DEFINED -> vocab.token(id);
                 case BYTE -> {
-                    bytes.write(byteValue(vocab.token(id)));
-                    yield null;
+                    int b = byteValue(vocab.token(id));
+                    if (b >= 0) {
+                        bytes.write(b);
+                        yield null;
+                    }
+                    yield vocab.token(id); // a "byte" token that is not <0xXX>: its text is all we have
                 }
                 default -> "";
             };
@@ -197,12 +201,13 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
-    /** The byte of a {@code <0xXX>} token. */
+    /** The byte of a {@code <0xXX>} token, -1 if the text has another form. */
     static int byteValue(String token) {
         if (token.length() == 6 && token.startsWith("<0x") && token.endsWith(">")) {
-            return Integer.parseInt(token.substring(3, 5), 16);
+            int hi = Character.digit(token.charAt(3), 16), lo = Character.digit(token.charAt(4), 16);
+            if (hi >= 0 && lo >= 0) return hi * 16 + lo;
         }
-        throw new IllegalArgumentException("not a byte token: " + token);
+        return -1;
     }
 
     @Override public int vocabSize() { return vocab.size(); }
