@@ -13,6 +13,7 @@ import dev.whittle.core.gguf.GgufValue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -38,7 +39,25 @@ public final class TokenizerConversion {
     private TokenizerConversion() {}
 
     /** The contents of the HF tokenizer files written for a GGUF vocabulary. */
-    public record HfTokenizerFiles(String tokenizerJson, String tokenizerConfigJson, String specialTokensMapJson) {}
+    public record HfTokenizerFiles(String tokenizerJson, String tokenizerConfigJson, String specialTokensMapJson) {
+        /** Writes tokenizer.json, tokenizer_config.json and special_tokens_map.json into dir, each atomically. */
+        public void writeTo(Path dir) throws IOException {
+            Files.createDirectories(dir);
+            writeAtomically(dir.resolve("tokenizer.json"), tokenizerJson);
+            writeAtomically(dir.resolve("tokenizer_config.json"), tokenizerConfigJson);
+            writeAtomically(dir.resolve("special_tokens_map.json"), specialTokensMapJson);
+        }
+
+        private static void writeAtomically(Path target, String content) throws IOException {
+            Path tmp = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".tmp");
+            try {
+                Files.writeString(tmp, content);
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
 
     // ---------------------------------------------------------------- HF → GGUF
 

@@ -19,9 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class TokenizerConversionTest {
 
     private static Path writeHf(Path dir, TokenizerConversion.HfTokenizerFiles files) throws Exception {
-        Files.writeString(dir.resolve("tokenizer.json"), files.tokenizerJson());
-        Files.writeString(dir.resolve("tokenizer_config.json"), files.tokenizerConfigJson());
-        Files.writeString(dir.resolve("special_tokens_map.json"), files.specialTokensMapJson());
+        files.writeTo(dir);
+        assertEquals(files.tokenizerJson(), Files.readString(dir.resolve("tokenizer.json")));
+        try (var listing = Files.list(dir)) {
+            assertEquals(3, listing.count(), "exactly the three files, no temp files left");
+        }
         return dir;
     }
 
