@@ -62,9 +62,9 @@ final class GgufHeaderReader {
         long tensorCount = u64("tensor count");
         long kvCount = u64("metadata count");
         if (kvCount < 0 || kvCount > remaining() / MIN_KV_BYTES)
-            throw fail("absurd metadata count " + Long.toUnsignedString(kvCount) + " for " + remaining() + " bytes of header");
+            throw fail("metadata count " + Long.toUnsignedString(kvCount) + " does not fit in the " + remaining() + " bytes left (truncated or corrupt file)");
         if (tensorCount < 0 || tensorCount > remaining() / MIN_TENSOR_INFO_BYTES)
-            throw fail("absurd tensor count " + Long.toUnsignedString(tensorCount) + " for " + remaining() + " bytes of header");
+            throw fail("tensor count " + Long.toUnsignedString(tensorCount) + " does not fit in the " + remaining() + " bytes left (truncated or corrupt file)");
 
         LinkedHashMap<String, GgufValue> meta = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
@@ -149,7 +149,7 @@ final class GgufHeaderReader {
         GgufType elem = type(u32(where + " array element type"), where + " array element");
         long n = u64(where + " array length");
         if (n < 0 || n > remaining() / elem.minBytes() || n > MAX_ELEMENTS)
-            throw fail(where + ": array length " + Long.toUnsignedString(n) + " exceeds the " + remaining() + " bytes left");
+            throw fail(where + ": array length " + Long.toUnsignedString(n) + " does not fit in the " + remaining() + " bytes left (truncated or corrupt file)");
         int count = (int) n;
         List<?> items = switch (elem) {
             case STRING -> {
