@@ -69,10 +69,10 @@ final class GgufHeaderReader {
         LinkedHashMap<String, GgufValue> meta = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
             String key = string("metadata key #" + i);
-            String where = "metadata " + key;
+            String where = "metadata " + printable(key);
             GgufType type = type(u32(where + " type"), where);
             GgufValue v = value(where, type, 0);
-            if (meta.putIfAbsent(key, v) != null) throw fail("duplicate metadata key " + key);
+            if (meta.putIfAbsent(key, v) != null) throw fail("duplicate metadata key " + printable(key));
         }
         int alignment = alignment(meta.get(GgufFile.ALIGNMENT_KEY));
 
@@ -80,7 +80,7 @@ final class GgufHeaderReader {
         Set<String> names = new HashSet<>();
         for (long i = 0; i < tensorCount; i++) {
             String name = string("tensor name #" + i);
-            String where = "tensor " + name;
+            String where = "tensor " + printable(name);
             if (!names.add(name)) throw fail(where + ": duplicate tensor name");
             long nDims = u32(where + " dimension count");
             if (nDims > GgufFile.MAX_DIMS) throw fail(where + ": " + nDims + " dimensions (at most " + GgufFile.MAX_DIMS + ")");
@@ -229,6 +229,26 @@ final class GgufHeaderReader {
         MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, b, 0, b.length);
         pos += len;
         return GgufStrings.decode(b);
+    }
+
+    /** A key or tensor name fit for a one-line message: control and line-break characters escaped, long names cut. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        int i = 0;
+        while (i < s.length() && b.length() < 120) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            int type = Character.getType(cp);
+            if (type == Character.SURROGATE) {
+                b.append(String.format("\\x%02x", cp & 0xFF)); // an escaped byte of invalid UTF-8 (see GgufStrings)
+            } else if (type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
+                b.append(String.format(cp <= 0xFF ? "\\x%02x" : "\\u%04x", cp));
+            } else {
+                b.appendCodePoint(cp);
+            }
+        }
+        if (i < s.length()) b.append("...(").append(s.length()).append(" chars)");
+        return b.toString();
     }
 
     private ModelFormatException fail(String what) {

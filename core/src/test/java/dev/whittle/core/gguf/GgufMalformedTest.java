@@ -165,6 +165,15 @@ class GgufMalformedTest {
     }
 
     @Test
+    void namesInMessagesAreEscapedAndShortened() {
+        assertBad(GgufBytes.header(3, 0, 1).str("bad\nkey").u32(13).bytes(), "metadata bad\\x0akey: unknown value type 13");
+        assertBad(GgufBytes.header(3, 0, 1).strBytes(new byte[]{'k', (byte) 0xFF}).u32(13).bytes(), "metadata k\\xff: unknown value type 13");
+        String longName = "x".repeat(5000);
+        ModelFormatException e = assertBad(GgufBytes.header(3, 1, 0).tensor(longName, new long[]{1}, 1000, 0).bytes(), "(5000 chars)", "ggml type 1000");
+        assertTrue(e.getMessage().length() < 300, e.getMessage());
+    }
+
+    @Test
     void nestingIsBounded() {
         GgufBytes b = GgufBytes.header(3, 0, 1).kv("nest", GgufType.ARRAY);
         for (int i = 0; i < 20; i++) b.u32(GgufType.ARRAY.id()).u64(1);
