@@ -222,7 +222,9 @@ final class GgufHeaderReader {
     }
 
     private String string(String what) {
-        long len = u64(what + " length");
+        if (remaining() < 8) need(8, what + " length"); // builds the message only when failing: vocabularies hold 100k+ strings
+        long len = seg.get(I64, pos);
+        pos += 8;
         need(len, what);
         if (len > MAX_ELEMENTS) throw fail(what + ": string of " + len + " bytes is too long");
         byte[] b = new byte[(int) len];
