@@ -176,6 +176,31 @@ class GgufWriterTest {
         }
     }
 
+    /** A quantizer's path: copy a real model, swap one tensor for a lazily produced one, keep everything else. */
+    @Test
+    void replaceKeepsOrderAndOtherTensors() throws IOException {
+        Path out = tmp.resolve("swapped.gguf");
+        try (GgufFile src = GgufFile.open(GgufFixtures.model(GgufFixtures.STORIES))) {
+            GgufTensorInfo norm = src.tensorInfo("output_norm.weight").orElseThrow();
+            GgufWriter w = GgufWriter.copyOf(src).put("general.name", GgufValue.string("swapped"))
+                    .replace(GgufTensorSource.lazy(norm.name(), norm.shape(), DType.F16, ch -> ch.write(ByteBuffer.wrap(seq(128, 3)))));
+            assertThrows(IllegalArgumentException.class, () -> w.replace(GgufTensorSource.lazy("nope", new long[]{1}, DType.F32, ch -> {})));
+            w.write(out);
+            try (GgufFile f = GgufFile.open(out)) {
+                assertEquals(src.tensorInfos().stream().map(GgufTensorInfo::name).toList(), f.tensorInfos().stream().map(GgufTensorInfo::name).toList());
+                assertEquals(List.copyOf(src.metadata().keySet()), List.copyOf(f.metadata().keySet()));
+                assertEquals("swapped", f.get("general.name").orElseThrow().asString());
+                Tensor swapped = f.tensor("output_norm.weight").orElseThrow();
+                assertEquals(DType.F16, swapped.dtype());
+                assertArrayEquals(seq(128, 3), swapped.data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+                // output.weight follows the now smaller norm (128 bytes, padded to 128): same bytes, new offset.
+                Tensor before = src.tensor("output.weight").orElseThrow(), after = f.tensor("output.weight").orElseThrow();
+                assertEquals(src.tensorInfo("output.weight").orElseThrow().offset() - 128, f.tensorInfo("output.weight").orElseThrow().offset());
+                assertEquals(-1, before.data().mismatch(after.data()));
+            }
+        }
+    }
+
     @Test
     void failedSourceLeavesNoOutputAndKeepsOldTarget() throws IOException {
         Path out = tmp.resolve("model.gguf");
