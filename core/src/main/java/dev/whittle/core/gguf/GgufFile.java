@@ -31,8 +31,10 @@ import java.util.Optional;
  *   zero padding up to a multiple of ALIGNMENT
  *   tensor data: each tensor at data_start + offset, offsets multiples of ALIGNMENT
  * </pre>
- * ALIGNMENT is the uint32 {@code general.alignment} if present (a power of two), else 32. Version 1 (32-bit
- * counts) and big-endian files are rejected. A vocab-only file (no tensors) may end right after the last kv.
+ * ALIGNMENT is the uint32 {@code general.alignment} if present, else 32; it must be a power of two (llama.cpp's
+ * rule; the spec also asks for a multiple of 8). Version 1 (32-bit counts) and big-endian files are rejected. A
+ * vocab-only file (no tensors) may end right after the last kv. Strings that are not valid UTF-8 are kept
+ * byte-exactly (see {@link GgufStrings}). Metadata arrays of numbers or bools are held as primitive arrays.
  * <p>
  * Every count, length and offset is checked against the bytes actually present before it is used, so a
  * hostile or truncated file gives a {@link ModelFormatException} naming the file and the key or tensor, never

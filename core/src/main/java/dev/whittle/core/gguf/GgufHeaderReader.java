@@ -28,8 +28,13 @@ final class GgufHeaderReader {
     private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Arrays of arrays deeper than this are refused: real files nest at most once, and recursion must stay shallow. */
     static final int MAX_NESTING = 8;
-    /** Java arrays and lists hold at most this many elements. */
-    private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+    /**
+     * whittle's limits, far above real files (the largest vocabularies have ~500k merges; whole tokenizer.json
+     * strings are ~10 MB) and low enough that a crafted header cannot make the reader allocate gigabytes.
+     */
+    static final long MAX_ARRAY_ELEMENTS = 1L << 26, MAX_STRING_BYTES = 1L << 28;
+    /** Lists grow from at most this capacity, so a large claimed length costs nothing until its elements parse. */
+    private static final int INITIAL_CAPACITY = 1 << 12;
     // Smallest encodings: a kv is a key length (8) + type (4) + a 1-byte value; a tensor info is a name length
     // (8) + n_dims (4) + type (4) + offset (8).
     private static final int MIN_KV_BYTES = 13;
@@ -148,17 +153,18 @@ final class GgufHeaderReader {
         if (depth >= MAX_NESTING) throw fail(where + ": arrays nested deeper than " + MAX_NESTING);
         GgufType elem = type(u32(where + " array element type"), where + " array element");
         long n = u64(where + " array length");
-        if (n < 0 || n > remaining() / elem.minBytes() || n > MAX_ELEMENTS)
+        if (n < 0 || n > remaining() / elem.minBytes())
             throw fail(where + ": array length " + Long.toUnsignedString(n) + " does not fit in the " + remaining() + " bytes left (truncated or corrupt file)");
+        if (n > MAX_ARRAY_ELEMENTS) throw fail(where + ": array of " + n + " elements exceeds whittle's limit of " + MAX_ARRAY_ELEMENTS);
         int count = (int) n;
         List<?> items = switch (elem) {
             case STRING -> {
-                List<String> l = new ArrayList<>(count);
+                List<String> l = new ArrayList<>(Math.min(count, INITIAL_CAPACITY));
                 for (int i = 0; i < count; i++) l.add(string(where));
                 yield Collections.unmodifiableList(l);
             }
             case ARRAY -> {
-                List<GgufValue> l = new ArrayList<>(count);
+                List<GgufValue> l = new ArrayList<>(Math.min(count, INITIAL_CAPACITY));
                 for (int i = 0; i < count; i++) l.add(array(where, depth + 1));
                 yield Collections.unmodifiableList(l);
             }
@@ -226,7 +232,7 @@ final class GgufHeaderReader {
         long len = seg.get(I64, pos);
         pos += 8;
         need(len, what);
-        if (len > MAX_ELEMENTS) throw fail(what + ": string of " + len + " bytes is too long");
+        if (len > MAX_STRING_BYTES) throw fail(what + ": string of " + len + " bytes exceeds whittle's limit of " + MAX_STRING_BYTES);
         byte[] b = new byte[(int) len];
         MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, b, 0, b.length);
         pos += len;

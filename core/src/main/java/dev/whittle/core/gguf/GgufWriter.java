@@ -24,7 +24,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes GGUF files (v3 by default, or v2: the little-endian layouts are identical), laid out as gguf-py's
- * {@code GGUFWriter} and llama.cpp do, so a file read with {@link GgufFile} and written back is byte-identical:
+ * {@code GGUFWriter} and llama.cpp do, so such a file read with {@link GgufFile} and written back through
+ * {@link #copyOf} is byte-identical (a file with tensors placed otherwise comes out in this canonical layout):
  * <ul>
  *   <li>header, then metadata in insertion order with the given types, then tensor infos in insertion order;</li>
  *   <li>ALIGNMENT = uint32 {@code general.alignment} if set (a power of two), else 32;</li>

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,6 +119,28 @@ class GgufMalformedTest {
         assertBad(GgufBytes.header(3, 0, 1).kv("a", GgufType.ARRAY).u32(GgufType.UINT8.id()).u64(-1).raw(new byte[40]).bytes(), "metadata a", "array length");
         assertBad(GgufBytes.header(3, 0, 1).kv("a", GgufType.ARRAY).u32(GgufType.ARRAY.id()).u64(1_000_000).raw(new byte[40]).bytes(), "metadata a", "array length");
         assertBad(GgufBytes.header(3, 1, 0).u64(HUGE).raw(new byte[30]).bytes(), "tensor name #0");
+    }
+
+    /** Lengths backed by real bytes but beyond whittle's limits: sparse files make the bytes cheap. */
+    @Test
+    void limitsOnPresentButHugeValues() throws IOException {
+        Path strings = tmp.resolve("huge-string.gguf");
+        Files.write(strings, GgufBytes.header(3, 0, 1).kv("tokenizer.huggingface.json", GgufType.STRING)
+                .u64(GgufHeaderReader.MAX_STRING_BYTES + 1).bytes());
+        try (RandomAccessFile f = new RandomAccessFile(strings.toFile(), "rw")) {
+            f.setLength(GgufHeaderReader.MAX_STRING_BYTES + 100);
+        }
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> GgufFile.open(strings));
+        assertTrue(e.getMessage().contains("metadata tokenizer.huggingface.json") && e.getMessage().contains("limit"), e.getMessage());
+
+        Path arrays = tmp.resolve("huge-array.gguf");
+        Files.write(arrays, GgufBytes.header(3, 0, 1).kv("a", GgufType.ARRAY).u32(GgufType.UINT8.id())
+                .u64(GgufHeaderReader.MAX_ARRAY_ELEMENTS + 1).bytes());
+        try (RandomAccessFile f = new RandomAccessFile(arrays.toFile(), "rw")) {
+            f.setLength(GgufHeaderReader.MAX_ARRAY_ELEMENTS + 100);
+        }
+        e = assertThrows(ModelFormatException.class, () -> GgufFile.open(arrays));
+        assertTrue(e.getMessage().contains("metadata a") && e.getMessage().contains("limit"), e.getMessage());
     }
 
     @Test
