@@ -58,6 +58,43 @@ class GgufWriterTest {
         }
     }
 
+    /**
+     * The same content as a script for gguf-py 0.19.0 (llama.cpp's reference writer) wrote: custom alignment 64,
+     * every scalar type, nested arrays, F32/F16/Q8_0/I32 tensors of unaligned sizes. The SHA-256 is of the file
+     * gguf-py produced (1,152 bytes), so this pins the whole layout, padding included, to the reference.
+     */
+    @Test
+    void matchesGgufPyOutputByteForByte() throws IOException {
+        MemorySegment a = MemorySegment.ofArray(new float[]{0, 1, 2, 3, 4});
+        MemorySegment b = MemorySegment.ofArray(new short[6]);
+        for (int i = 0; i < 6; i++) b.setAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT, i, Float.floatToFloat16(i));
+        MemorySegment c = MemorySegment.ofArray(new int[]{0, 1, 2});
+        Path out = tmp.resolve("like-gguf-py.gguf");
+        new GgufWriter()
+                .put("general.architecture", GgufValue.string("llama"))
+                .put("general.alignment", GgufValue.uint32(64))
+                .put("t.u8", GgufValue.uint8(250)).put("t.i8", GgufValue.int8((byte) -100))
+                .put("t.u16", GgufValue.uint16(65000)).put("t.i16", GgufValue.int16((short) -30000))
+                .put("t.u32", GgufValue.uint32(4_000_000_000L)).put("t.i32", GgufValue.int32(-2_000_000_000))
+                .put("t.u64", GgufValue.uint64(Long.MIN_VALUE + 5)).put("t.i64", GgufValue.int64(-(1L << 62)))
+                .put("t.f32", GgufValue.float32(0.1f)).put("t.f64", GgufValue.float64(1e-300))
+                .put("t.b", GgufValue.bool(true)).put("t.s", GgufValue.string("héllo ✓"))
+                .put("t.astr", GgufValue.array(GgufType.STRING, List.of("a", "bb", "ccc")))
+                .put("t.aint", GgufValue.array(GgufType.INT32, List.of(1, -2, 3)))
+                .put("t.af", GgufValue.array(GgufType.FLOAT32, List.of(0.5f, 1.5f)))
+                .put("t.nested", GgufValue.array(GgufType.ARRAY, List.of(
+                        GgufValue.array(GgufType.INT32, List.of(1, 2)), GgufValue.array(GgufType.INT32, List.of(3)),
+                        GgufValue.array(GgufType.STRING, List.of("x", "y")))))
+                .put("t.abool", GgufValue.array(GgufType.BOOL, List.of(true, false)))
+                .add(new Tensor("a", new long[]{5}, DType.F32, a))
+                .add(new Tensor("b", new long[]{2, 3}, DType.F16, b))
+                .add(new Tensor("q", new long[]{1, 64}, DType.Q8_0, MemorySegment.ofArray(seq(68, 0))))
+                .add(new Tensor("c", new long[]{3}, DType.I32, c))
+                .write(out);
+        assertEquals(1152, Files.size(out));
+        assertEquals("d834583f216d761c8078da53f3c8bbb7b7ff25a5f9d332e6f1cbb1fc6c4bf18f", GgufFixtures.sha256(out));
+    }
+
     @Test
     void alignmentComesFromGeneralAlignment() throws IOException {
         byte[] a = seq(4, 9), b = seq(8, 50);
