@@ -16,7 +16,7 @@ public final class QkPermutation {
     private QkPermutation() {}
 
     /** Which HF row lands at GGUF row {@code g}. */
-    static long hfRowForGgufRow(long g, int headDim) {
+    public static long hfRowForGgufRow(long g, int headDim) {
         long head = g / headDim;
         long r = g % headDim;
         long i = r / 2;

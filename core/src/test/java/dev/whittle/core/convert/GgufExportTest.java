@@ -1,0 +1,63 @@
+package dev.whittle.core.convert;
+
+import dev.whittle.core.Fixtures;
+import dev.whittle.core.gguf.GgufFile;
+import dev.whittle.core.gguf.GgufTensorInfo;
+import dev.whittle.core.model.Model;
+import dev.whittle.core.model.ModelLoader;
+import dev.whittle.core.tensor.DType;
+import dev.whittle.core.tensor.Dequantizer;
+import dev.whittle.core.tensor.Half;
+import dev.whittle.core.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class GgufExportTest {
+    @Test
+    void hfToGgufGivesTheOriginalGgufTensorsByteForByte(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("s.gguf");
+        try (Model hf = ModelLoader.open(Fixtures.stories260kHf())) {
+            GgufExport.write(hf, out, GgufExport.floatTypeRule(null), GgufExport.fileTypeFor(DType.F32), Map.of());
+        }
+        try (GgufFile orig = GgufFile.open(Fixtures.stories260kGguf()); GgufFile conv = GgufFile.open(out)) {
+            assertEquals("llama", conv.get("general.architecture").orElseThrow().asString());
+            assertEquals(5, conv.get("llama.block_count").orElseThrow().asLong());
+            assertEquals(4, conv.get("llama.attention.head_count_kv").orElseThrow().asLong());
+            int compared = 0;
+            for (GgufTensorInfo info : conv.tensorInfos()) {
+                Tensor a = conv.tensor(info);
+                Tensor b = orig.tensor(info.name()).orElseThrow(() -> new AssertionError("original lacks " + info.name()));
+                assertTrue(ModelLoader.sameContents(a.withName(""), b.withName("")), info.name());
+                compared++;
+            }
+            assertEquals(47, compared);
+            // The tied output matrix is omitted, as llama.cpp's converter does; the original's copy equals the embedding.
+            assertTrue(conv.tensor("output.weight").isEmpty());
+            // llama.cpp's tensor order: embeddings first, then blocks.
+            assertEquals("token_embd.weight", conv.tensorInfos().get(0).name());
+        }
+    }
+
+    @Test
+    void f16ExportRoundsWeightsAndKeepsNormsF32(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("s16.gguf");
+        try (Model g = ModelLoader.open(Fixtures.stories260kGguf())) {
+            GgufExport.write(g, out, GgufExport.floatTypeRule(DType.F16), GgufExport.fileTypeFor(DType.F16), Map.of());
+        }
+        try (Model src = ModelLoader.open(Fixtures.stories260kGguf()); Model half = ModelLoader.open(out)) {
+            assertEquals(1, half.ggufMetadata().get("general.file_type").asLong());
+            for (String n : src.tensorNames()) {
+                Tensor a = src.tensor(n), b = half.tensor(n);
+                assertEquals(a.rank() < 2 ? DType.F32 : DType.F16, b.dtype(), n);
+                float[] x = Dequantizer.toFloatArray(a), y = Dequantizer.toFloatArray(b);
+                if (b.dtype() == DType.F16) for (int i = 0; i < x.length; i++) x[i] = Half.round(x[i]);
+                assertArrayEquals(x, y, n);
+            }
+        }
+    }
+}

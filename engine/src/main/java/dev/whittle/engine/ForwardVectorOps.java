@@ -1,0 +1,183 @@
+package dev.whittle.engine;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The element-wise and reduction steps of the forward pass (norms, softmax, RoPE, activations, attention
+ * dot products) over float arrays with the Vector API. Every method is a pure function of its inputs that
+ * gives the same bits on any thread and in any JIT state: lane sums are added in a fixed order (the
+ * intrinsic {@code reduceLanes} may reassociate), and transcendental functions go through scalar
+ * {@code Math.exp} / {@code StrictMath.tanh} rather than the vector EXP/TANH, whose intrinsic and fallback
+ * implementations round differently.
+ * <p>
+ * Kept separate from the matmul kernels' {@code VectorOps} (written concurrently on another branch) so the
+ * two can be reconciled in one place.
+ */
+final class ForwardVectorOps {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private ForwardVectorOps() {}
+
+    /** Lane 0 + lane 1 + ... in order, the same whether or not the JIT intrinsifies the vector code. */
+    static float sumLanes(FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < L; i++) s += v.lane(i);
+        return s;
+    }
+
+    static float dot(float[] a, int aOff, float[] b, int bOff, int len) {
+        int i = 0;
+        float sum = 0f;
+        if (len >= L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (; i <= len - L; i += L) {
+                acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
+            }
+            sum = sumLanes(acc);
+        }
+        for (; i < len; i++) sum += a[aOff + i] * b[bOff + i];
+        return sum;
+    }
+
+    /** y[yOff..] += alpha * x[xOff..] */
+    static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int len) {
+        int i = 0;
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        for (; i <= len - L; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).fma(va, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < len; i++) y[yOff + i] += alpha * x[xOff + i];
+    }
+
+    /** y[yOff..] += x[xOff..] */
+    static void add(float[] x, int xOff, float[] y, int yOff, int len) {
+        int i = 0;
+        for (; i <= len - L; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).add(FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < len; i++) y[yOff + i] += x[xOff + i];
+    }
+
+    static float sumOfSquares(float[] x, int off, int len) {
+        return dot(x, off, x, off, len);
+    }
+
+    static float sum(float[] x, int off, int len) {
+        int i = 0;
+        float s = 0f;
+        if (len >= L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (; i <= len - L; i += L) acc = acc.add(FloatVector.fromArray(S, x, off + i));
+            s = sumLanes(acc);
+        }
+        for (; i < len; i++) s += x[off + i];
+        return s;
+    }
+
+    /** out = x * w / sqrt(mean(x²) + eps), as HF's LlamaRMSNorm (normalise, then scale). */
+    static void rmsNorm(float[] x, int xOff, float[] w, float eps, float[] out, int outOff, int len) {
+        float inv = (float) (1.0 / Math.sqrt(sumOfSquares(x, xOff, len) / len + eps));
+        int i = 0;
+        for (; i <= len - L; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).mul(inv).mul(FloatVector.fromArray(S, w, i)).intoArray(out, outOff + i);
+        }
+        for (; i < len; i++) out[outOff + i] = x[xOff + i] * inv * w[i];
+    }
+
+    /** out = (x - mean) / sqrt(var + eps) * w + b, biased variance as torch.nn.LayerNorm. */
+    static void layerNorm(float[] x, int xOff, float[] w, float[] b, float eps, float[] out, int outOff, int len) {
+        float mean = sum(x, xOff, len) / len;
+        int i = 0;
+        FloatVector vm = FloatVector.broadcast(S, mean);
+        float var = 0f;
+        if (len >= L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (; i <= len - L; i += L) {
+                FloatVector d = FloatVector.fromArray(S, x, xOff + i).sub(vm);
+                acc = d.fma(d, acc);
+            }
+            var = sumLanes(acc);
+        }
+        for (; i < len; i++) {
+            float d = x[xOff + i] - mean;
+            var += d * d;
+        }
+        float inv = (float) (1.0 / Math.sqrt(var / len + eps));
+        i = 0;
+        for (; i <= len - L; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).sub(vm).mul(inv)
+                    .fma(FloatVector.fromArray(S, w, i), FloatVector.fromArray(S, b, i)).intoArray(out, outOff + i);
+        }
+        for (; i < len; i++) out[outOff + i] = (x[xOff + i] - mean) * inv * w[i] + b[i];
+    }
+
+    /** In-place softmax of x[off .. off+len). */
+    static void softmax(float[] x, int off, int len) {
+        int i = 0;
+        float max = Float.NEGATIVE_INFINITY;
+        if (len >= L) {
+            FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (; i <= len - L; i += L) m = m.max(FloatVector.fromArray(S, x, off + i));
+            max = m.reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < len; i++) max = Math.max(max, x[off + i]);
+        for (i = 0; i < len; i++) x[off + i] = (float) Math.exp(x[off + i] - max);
+        float inv = 1f / sum(x, off, len);
+        scale(x, off, len, inv);
+    }
+
+    static void scale(float[] x, int off, int len, float factor) {
+        int i = 0;
+        for (; i <= len - L; i += L) FloatVector.fromArray(S, x, off + i).mul(factor).intoArray(x, off + i);
+        for (; i < len; i++) x[off + i] *= factor;
+    }
+
+    /** gate[i] = silu(gate[i]) * up[i], the gated MLP of Llama-family models. */
+    static void siluMul(float[] gate, float[] up, int len) {
+        for (int i = 0; i < len; i++) {
+            float g = gate[i];
+            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+        }
+    }
+
+    private static final float GELU_C = (float) Math.sqrt(2.0 / Math.PI);
+
+    /** GPT-2's gelu_new (tanh approximation): 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))). */
+    static void geluTanh(float[] x, int len) {
+        for (int i = 0; i < len; i++) {
+            float v = x[i];
+            x[i] = 0.5f * v * (1f + (float) StrictMath.tanh(GELU_C * (v + 0.044715f * v * v * v)));
+        }
+    }
+
+    /** Exact gelu: 0.5 x (1 + erf(x / √2)). Scalar; only older configs ask for it. */
+    static void geluErf(float[] x, int len) {
+        for (int i = 0; i < len; i++) x[i] = (float) (0.5 * x[i] * (1 + Erf.erf(x[i] / Math.sqrt(2))));
+    }
+
+    /**
+     * Rotary embedding in HF's rotate-half layout: element i pairs with i + headDim/2, both rotated by the
+     * angle whose cos/sin are cos[i], sin[i] (i < headDim/2).
+     */
+    static void ropeRotateHalf(float[] x, int off, int headDim, float[] cos, float[] sin) {
+        int half = headDim / 2;
+        int i = 0;
+        for (; i <= half - L; i += L) {
+            FloatVector a = FloatVector.fromArray(S, x, off + i);
+            FloatVector b = FloatVector.fromArray(S, x, off + half + i);
+            FloatVector c = FloatVector.fromArray(S, cos, i);
+            FloatVector s = FloatVector.fromArray(S, sin, i);
+            a.mul(c).sub(b.mul(s)).intoArray(x, off + i);
+            b.mul(c).add(a.mul(s)).intoArray(x, off + half + i);
+        }
+        for (; i < half; i++) {
+            float a = x[off + i];
+            float b = x[off + half + i];
+            x[off + i] = a * cos[i] - b * sin[i];
+            x[off + half + i] = b * cos[i] + a * sin[i];
+        }
+    }
+}

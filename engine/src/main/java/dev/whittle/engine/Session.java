@@ -1,0 +1,194 @@
+package dev.whittle.engine;
+
+import dev.whittle.core.model.ModelConfig;
+
+
+/**
+ * One running sequence: the KV cache and the next position. {@link #prefill} feeds a batch of tokens (all
+ * projections are matrix × matrix over the batch), {@link #decode} feeds one; both go through the same
+ * forward code, so feeding a prompt at once or token by token gives the same logits up to float rounding.
+ * Not thread-safe.
+ */
+public final class Session {
+    private final InferenceModel model;
+    private final ModelConfig config;
+    private final KvCache cache;
+    private int position;
+
+    Session(InferenceModel model) {
+        this.model = model;
+        this.config = model.config;
+        this.cache = new KvCache(config.numLayers(), config.kvDim(), model.maxContext);
+    }
+
+    /** Tokens consumed so far (the position the next token takes). */
+    public int position() {
+        return position;
+    }
+
+    /** Positions still free before {@link InferenceModel#maxContext()}. */
+    public int remaining() {
+        return model.maxContext - position;
+    }
+
+    /** Forgets all tokens; the next one is position 0 again. */
+    public void reset() {
+        position = 0;
+    }
+
+    /** Feeds tokens and returns the logits [vocab] predicting the token after the last one. */
+    public float[] prefill(int[] tokens) {
+        return forward(tokens, false);
+    }
+
+    /**
+     * Feeds tokens and returns the logits of every position, flat row-major [tokens.length × vocab]: row t
+     * predicts the token after tokens[t] (what perplexity needs).
+     */
+    public float[] prefillAll(int[] tokens) {
+        return forward(tokens, true);
+    }
+
+    /** Feeds one token and returns the logits [vocab] for the next. */
+    public float[] decode(int token) {
+        return forward(new int[] {token}, false);
+    }
+
+    private float[] forward(int[] tokens, boolean allLogits) {
+        int n = tokens.length;
+        if (n == 0) throw new IllegalArgumentException("no tokens to feed");
+        if (n > remaining()) {
+            throw new IllegalArgumentException("feeding " + n + " tokens at position " + position
+                    + " exceeds the context limit of " + model.maxContext);
+        }
+        int hidden = config.hiddenSize();
+        int vocab = config.vocabSize();
+        float[] x = new float[n * hidden];
+        for (int t = 0; t < n; t++) {
+            int id = tokens[t];
+            if (id < 0 || id >= vocab) {
+                throw new IllegalArgumentException("token id " + id + " outside the vocabulary [0, " + vocab + ")");
+            }
+            model.tokenEmbedding.row(id, x, t * hidden, false);
+            if (model.positionEmbedding != null) model.positionEmbedding.row(position + t, x, t * hidden, true);
+        }
+        cache.ensureCapacity(position + n);
+        Angles angles = model.rope == null ? null : Angles.of(model.rope, position, n);
+        for (int l = 0; l < model.layers.size(); l++) {
+            layer(l, model.layers.get(l), x, n, angles);
+        }
+        position += n;
+        int from = allLogits ? 0 : n - 1;
+        int rows = n - from;
+        float[] normed = model.finalNorm.rows(x, from, rows);
+        float[] logits = model.lmHead.apply(normed, rows, model.parallel);
+        assert logits.length == rows * vocab;
+        return logits;
+    }
+
+    private void layer(int index, LayerWeights w, float[] x, int n, Angles angles) {
+        Parallel par = model.parallel;
+        int qd = config.qDim();
+        int kvd = config.kvDim();
+        float[] xn = w.attentionNorm().rows(x, 0, n);
+        float[] q;
+        float[] k;
+        float[] v;
+        if (w.fusedQkv()) {
+            float[] qkv = w.qkv().apply(xn, n, par);
+            q = new float[n * qd];
+            k = new float[n * kvd];
+            v = new float[n * kvd];
+            int stride = qd + 2 * kvd;
+            for (int t = 0; t < n; t++) {
+                System.arraycopy(qkv, t * stride, q, t * qd, qd);
+                System.arraycopy(qkv, t * stride + qd, k, t * kvd, kvd);
+                System.arraycopy(qkv, t * stride + qd + kvd, v, t * kvd, kvd);
+            }
+        } else {
+            q = w.q().apply(xn, n, par);
+            k = w.k().apply(xn, n, par);
+            v = w.v().apply(xn, n, par);
+        }
+        if (angles != null) {
+            int hd = config.headDim();
+            for (int t = 0; t < n; t++) {
+                float[] cos = angles.cos[t];
+                float[] sin = angles.sin[t];
+                for (int h = 0; h < config.numHeads(); h++) ForwardVectorOps.ropeRotateHalf(q, t * qd + h * hd, hd, cos, sin);
+                for (int h = 0; h < config.numKvHeads(); h++) ForwardVectorOps.ropeRotateHalf(k, t * kvd + h * hd, hd, cos, sin);
+            }
+        }
+        cache.store(index, position, n, k, v);
+        float[] attended = attention(index, q, n);
+        float[] o = w.o().apply(attended, n, par);
+        ForwardVectorOps.add(o, 0, x, 0, n * config.hiddenSize());
+
+        xn = w.mlpNorm().rows(x, 0, n);
+        float[] up = w.up().apply(xn, n, par);
+        if (w.gated()) {
+            float[] gate = w.gate().apply(xn, n, par);
+            model.activation.applyGated(gate, up, gate.length);
+            up = gate;
+        } else {
+            model.activation.apply(up, up.length);
+        }
+        float[] down = w.down().apply(up, n, par);
+        ForwardVectorOps.add(down, 0, x, 0, n * config.hiddenSize());
+    }
+
+    /**
+     * Causal (optionally sliding-window) attention of the n new queries over all cached positions. Query
+     * head h reads KV head h / (numHeads / numKvHeads). Each (token, head) pair is computed on its own, so
+     * the split over threads cannot change the result.
+     */
+    private float[] attention(int layer, float[] q, int n) {
+        int heads = config.numHeads();
+        int hd = config.headDim();
+        int qd = config.qDim();
+        int kvd = config.kvDim();
+        int group = heads / config.numKvHeads();
+        int window = config.slidingWindow();
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        float[] keys = cache.keys(layer);
+        float[] values = cache.values(layer);
+        float[] out = new float[n * qd];
+        int start = position;
+        model.parallel.forRange(n * heads, 1, (from, to) -> {
+            float[] scores = new float[start + n];
+            for (int idx = from; idx < to; idx++) {
+                int t = idx / heads;
+                int h = idx % heads;
+                int pos = start + t;
+                int kvOff = (h / group) * hd;
+                // HF: key j is visible to query i when j <= i and, with a window, i - j < window
+                int lo = window > 0 ? Math.max(0, pos - window + 1) : 0;
+                int len = pos - lo + 1;
+                int qOff = t * qd + h * hd;
+                for (int j = 0; j < len; j++) {
+                    scores[j] = ForwardVectorOps.dot(q, qOff, keys, (lo + j) * kvd + kvOff, hd) * scale;
+                }
+                ForwardVectorOps.softmax(scores, 0, len);
+                for (int j = 0; j < len; j++) {
+                    ForwardVectorOps.axpy(scores[j], values, (lo + j) * kvd + kvOff, out, qOff, hd);
+                }
+            }
+        });
+        return out;
+    }
+
+    /** cos/sin of the rotary angles for the n positions being fed, shared by all layers. */
+    private record Angles(float[][] cos, float[][] sin) {
+        static Angles of(Rope rope, int start, int n) {
+            float[][] cos = new float[n][rope.half()];
+            float[][] sin = new float[n][rope.half()];
+            for (int t = 0; t < n; t++) rope.angles(start + t, cos[t], sin[t]);
+            return new Angles(cos, sin);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Session[position=" + position + ", maxContext=" + model.maxContext + "]";
+    }
+}
