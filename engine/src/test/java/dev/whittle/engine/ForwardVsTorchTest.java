@@ -1,6 +1,8 @@
 package dev.whittle.engine;
 
+import dev.whittle.core.model.Model;
 import dev.whittle.core.model.ModelConfig;
+import dev.whittle.core.model.ModelLoader;
 import dev.whittle.core.model.RopeScaling;
 import dev.whittle.core.tensor.DType;
 import dev.whittle.core.tensor.Tensor;
@@ -12,6 +14,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.lang.foreign.Arena;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -150,8 +153,10 @@ class ForwardVsTorchTest {
 
     @Test
     void torchReferenceReproducesStories260KReferenceLogits() throws Exception {
-        Map<String, Tensor> w = MiniSafeTensors.read(TestFixtures.stories260kHf().resolve("model.safetensors"), arena);
-        double[][] logits = TorchReference.logits(Stories260KTest.CONFIG, w, Stories260KTest.PROMPT);
+        double[][] logits;
+        try (Model m = ModelLoader.open(TestFixtures.stories260kHf())) {
+            logits = TorchReference.logits(m.config(), m.tensors(), Stories260KTest.PROMPT);
+        }
         Npy npy = Npy.readFloat32(TestFixtures.stories260kHf().resolve("reference_logits.npy"));
         double max = 0;
         for (int t = 0; t < 17; t++) {
@@ -159,6 +164,22 @@ class ForwardVsTorchTest {
         }
         System.out.printf("PyTorch reference vs reference_logits.npy: max |diff| = %.2e%n", max);
         assertTrue(max < 1e-5, "reference max abs diff " + max);
+    }
+
+    /** A real F16 GGUF (random weights, full 32000-token Llama-2 vocab) against the reference. */
+    @Test
+    void llama2TinyRandomF16GgufMatchesPyTorch() {
+        Path file = TestFixtures.root().resolve("models/llama-2-tiny-random-gguf/llama-2-tiny-random.gguf");
+        try (Model m = ModelLoader.open(file); InferenceModel model = InferenceModel.load(m, new EngineOptions(2, 0))) {
+            int[] tokens = RandomModels.tokens(PROMPT, m.config().vocabSize(), 9);
+            double[][] expected = TorchReference.logits(m.config(), m.tensors(), tokens);
+            double diff = maxDiff(model.newSession().prefillAll(tokens), expected, 0, PROMPT, m.config().vocabSize());
+            double spread = 0;
+            for (double[] row : expected) for (double x : row) spread = Math.max(spread, Math.abs(x));
+            System.out.printf("llama-2-tiny-random.gguf (F16) vs PyTorch: max|logit| %.3g, max |diff| = %.2e%n", spread, diff);
+            assertTrue(spread > 1e-3, "degenerate logits");
+            assertTrue(diff < TOLERANCE, "max abs diff " + diff);
+        }
     }
 
     private static double maxDiff(float[] got, double[][] expected, int firstRow, int rows, int vocab) {
