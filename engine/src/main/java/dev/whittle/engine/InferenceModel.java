@@ -120,7 +120,8 @@ public final class InferenceModel implements AutoCloseable {
         }
         Norm norm = new Norm(w.vector("model.norm.weight", h), null, eps);
         Projection head = outputHead(c, w, embed);
-        return new InferenceModel(c, options, embedding(w, embed), null, Rope.of(c), layers, norm, head, act);
+        float[] ropeFactors = w.optionalVector("rope_freqs.weight", c.headDim() / 2).orElse(null);
+        return new InferenceModel(c, options, embedding(w, embed), null, Rope.of(c, ropeFactors), layers, norm, head, act);
     }
 
     private static InferenceModel loadGpt2(ModelConfig c, WeightSet w, EngineOptions options, Activation act) {

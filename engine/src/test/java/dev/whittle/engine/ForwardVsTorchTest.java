@@ -113,6 +113,29 @@ class ForwardVsTorchTest {
         }
     }
 
+    /** GGUF Llama 3.1 files carry the llama3 scaling as a rope_freqs tensor instead of config keys. */
+    @Test
+    void ropeFreqsTensorEncodesLlama3Scaling() {
+        RandomModels.Case c = RandomModels.LLAMA3_GQA_UNTIED;
+        Map<String, Tensor> w = RandomModels.weights(c.config(), DType.F32, 42, arena);
+        int[] tokens = RandomModels.tokens(PROMPT, c.config().vocabSize(), 7);
+        double[][] expected = TorchReference.logits(c.config(), w, tokens);
+        ModelConfig unscaled = withRopeScaling(c.config(), RopeScaling.NONE);
+        double[] scaled = TorchReference.inverseFrequencies(c.config());
+        double[] base = TorchReference.inverseFrequencies(unscaled);
+        java.lang.foreign.MemorySegment factors = arena.allocate(4L * base.length, 4);
+        for (int i = 0; i < base.length; i++) {
+            factors.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) (base[i] / scaled[i]));
+        }
+        Map<String, Tensor> withFreqs = new java.util.LinkedHashMap<>(w);
+        withFreqs.put("rope_freqs.weight", new Tensor("rope_freqs.weight", new long[] {base.length}, DType.F32, factors));
+        try (InferenceModel model = InferenceModel.load(unscaled, withFreqs, new EngineOptions(2, 0))) {
+            double diff = maxDiff(model.newSession().prefillAll(tokens), expected, 0, PROMPT, c.config().vocabSize());
+            System.out.printf("llama3 scaling via rope_freqs tensor vs PyTorch: max |diff| = %.2e%n", diff);
+            assertTrue(diff < TOLERANCE, "max abs diff " + diff);
+        }
+    }
+
     /** Guards against vacuous comparisons: dropping each feature from the engine must break the match. */
     @Test
     void eachFeatureChangesTheLogits() {
