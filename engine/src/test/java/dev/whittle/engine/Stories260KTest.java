@@ -86,12 +86,21 @@ class Stories260KTest {
     }
 
     @Test
-    void prefillReturnsLastRowOfPrefillAll() {
+    void prefillAndStreamingAgreeWithPrefillAll() {
         try (Model m = ModelLoader.open(TestFixtures.stories260kHf());
              InferenceModel model = InferenceModel.load(m, new EngineOptions(2, 0))) {
             float[] all = model.newSession().prefillAll(PROMPT);
             float[] last = model.newSession().prefill(PROMPT);
             assertArrayEquals(Arrays.copyOfRange(all, 16 * 512, 17 * 512), last);
+
+            float[] streamed = new float[all.length];
+            int[] calls = {0};
+            model.newSession().prefill(PROMPT, (index, logits) -> {
+                assertEquals(calls[0]++, index, "rows arrive in order");
+                System.arraycopy(logits, 0, streamed, index * 512, 512);
+            });
+            assertEquals(17, calls[0]);
+            assertArrayEquals(all, streamed, "streamed rows equal prefillAll");
         }
     }
 
