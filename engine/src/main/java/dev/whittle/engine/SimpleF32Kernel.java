@@ -11,7 +11,7 @@ import java.nio.ByteOrder;
 
 /**
  * A stand-in matmul for float weights (F32, F16, BF16) until the per-dtype kernels land: F32 rows are read
- * straight from the mapped segment with vector loads; F16/BF16 rows are widened once into a scratch row
+ * straight from the mapped segment with vector loads; F16/BF16 rows are widened once (vectorised, exact) into a scratch row
  * and reused for every token of the batch. Each output is one row·token dot product computed the same way
  * whatever the row range, so results do not depend on how rows are split over threads.
  */
@@ -21,7 +21,6 @@ final class SimpleF32Kernel implements LinearKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     @Override
     public boolean supports(DType dtype) {
@@ -47,7 +46,7 @@ final class SimpleF32Kernel implements LinearKernel {
         }
         float[] row = new float[cols];
         for (int r = rowStart; r < rowEnd; r++) {
-            widenRow(weightType, weights, (long) r * cols * 2, row, cols);
+            HalfWidening.widen(weightType, weights, (long) r * cols * 2, row, cols);
             for (int t = 0; t < n; t++) out[t * rows + r] = ForwardVectorOps.dot(row, 0, x, t * cols, cols);
         }
     }
@@ -65,14 +64,5 @@ final class SimpleF32Kernel implements LinearKernel {
         }
         for (; i < len; i++) sum += w.get(F32, off + 4L * i) * x[xOff + i];
         return sum;
-    }
-
-    /** Widens {@code len} F16 or BF16 values starting at byte {@code off} into {@code row}. */
-    static void widenRow(DType type, MemorySegment w, long off, float[] row, int len) {
-        if (type == DType.F16) {
-            for (int i = 0; i < len; i++) row[i] = Float.float16ToFloat(w.get(I16, off + 2L * i));
-        } else {
-            for (int i = 0; i < len; i++) row[i] = Float.intBitsToFloat((w.get(I16, off + 2L * i) & 0xFFFF) << 16);
-        }
     }
 }

@@ -64,7 +64,7 @@ final class TransposedProjection implements Projection {
                 MemorySegment.copy(w, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN),
                         rowOff, row, 0, width);
             } else {
-                SimpleF32Kernel.widenRow(type, w, rowOff, row, width);
+                HalfWidening.widen(type, w, rowOff, row, width);
             }
             for (int t = 0; t < n; t++) {
                 float a = x[t * in + i];
