@@ -8,6 +8,7 @@ import dev.whittle.core.model.Model;
 import dev.whittle.core.model.ModelConfig;
 import dev.whittle.core.model.QkPermutation;
 import dev.whittle.core.model.TensorNaming;
+import dev.whittle.core.progress.Progress;
 import dev.whittle.core.tensor.DType;
 import dev.whittle.core.tensor.Tensor;
 
@@ -33,6 +34,11 @@ public final class GgufExport {
      */
     public static void write(Model model, Path target, Function<Tensor, DType> typeFor, int fileType,
                              Map<String, GgufValue> tokenizerMetadata) throws IOException {
+        write(model, target, typeFor, fileType, tokenizerMetadata, Progress.NONE);
+    }
+
+    public static void write(Model model, Path target, Function<Tensor, DType> typeFor, int fileType,
+                             Map<String, GgufValue> tokenizerMetadata, Progress progress) throws IOException {
         ModelConfig cfg = model.config();
         Architecture arch = cfg.architecture();
         GgufWriter w = new GgufWriter();
@@ -45,25 +51,24 @@ public final class GgufExport {
             if (e.getKey().startsWith("general.") && !GgufModelMetadata.isDerived(e.getKey(), arch) && !w.metadata().containsKey(e.getKey()))
                 w.put(e.getKey(), e.getValue());
         w.putAll(tokenizerMetadata);
-        for (String canonical : ggufOrder(model)) {
+        java.util.List<String> order = ggufOrder(model);
+        progress.start("writing " + target.getFileName(), order.size());
+        int[] done = {0};
+        for (String canonical : order) {
             Tensor src = model.tensor(canonical);
             String ggufName = TensorNaming.hfToGguf(canonical, arch).orElse(canonical);
             DType target0 = typeFor.apply(src);
             LongUnaryOperator rows = r -> r;
             if (arch.isLlamaFamily() && TensorNaming.isQuery(canonical)) rows = interleave(src, cfg.numHeads());
             else if (arch.isLlamaFamily() && TensorNaming.isKey(canonical)) rows = interleave(src, cfg.numKvHeads());
-            LongUnaryOperator order = rows;
-            if (target0 == src.dtype() && rowsUnchanged(src, canonical, arch)) {
-                w.add(GgufTensorSource.of(src.withName(ggufName)));
-            } else {
-                w.add(GgufTensorSource.lazy(ggufName, src.shape(), target0, out -> TensorEncoder.write(src, target0, order, out)));
-            }
+            LongUnaryOperator rowOrder = rows;
+            w.add(GgufTensorSource.lazy(ggufName, src.shape(), target0, out -> {
+                TensorEncoder.write(src, target0, rowOrder, out);
+                progress.advance(++done[0], ggufName);
+            }));
         }
         w.write(target);
-    }
-
-    private static boolean rowsUnchanged(Tensor t, String canonical, Architecture arch) {
-        return !(arch.isLlamaFamily() && (TensorNaming.isQuery(canonical) || TensorNaming.isKey(canonical)));
+        progress.finish(order.size() + " tensors written to " + target);
     }
 
     private static LongUnaryOperator interleave(Tensor t, int heads) {
@@ -72,7 +77,7 @@ public final class GgufExport {
     }
 
     /** llama.cpp's tensor order: embeddings, then block by block, then output norm and output. */
-    static Iterable<String> ggufOrder(Model m) {
+    static java.util.List<String> ggufOrder(Model m) {
         java.util.List<String> names = new java.util.ArrayList<>(m.tensorNames());
         names.sort(java.util.Comparator.comparingLong(n -> orderKey(n, m.config().architecture())));
         return names;

@@ -10,7 +10,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,11 +51,18 @@ public final class SafeTensorsFile implements TensorStore {
             return new SafeTensorsFile(path, arena, seg, SafeTensorsHeader.parse(seg, path));
         } catch (IOException e) {
             arena.close();
-            throw new ModelFormatException(path, "cannot read SafeTensors file: " + e.getMessage(), e);
+            throw new ModelFormatException(path, "cannot read SafeTensors file: " + ioProblem(e), e);
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
         }
+    }
+
+    /** A short reason for an I/O failure (the JDK's messages for these are often just the path again). */
+    static String ioProblem(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /**
@@ -110,7 +116,7 @@ public final class SafeTensorsFile implements TensorStore {
 
     /** All tensors in header order. */
     public List<Tensor> tensors() {
-        return new ArrayList<>(tensors.values());
+        return List.copyOf(tensors.values());
     }
 
     /** Unmaps the file (idempotent). Tensors obtained from it must not be touched afterwards. */

@@ -170,6 +170,6 @@ class SafeTensorsFileTest {
         Path p = dir.resolve("absent.safetensors");
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> SafeTensorsFile.open(p));
         assertEquals(p, e.file());
-        assertTrue(e.getMessage().startsWith(p.toString()), e.getMessage());
+        assertEquals(p + ": cannot read SafeTensors file: no such file", e.getMessage());
     }
 }

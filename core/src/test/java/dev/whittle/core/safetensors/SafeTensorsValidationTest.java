@@ -62,6 +62,9 @@ class SafeTensorsValidationTest {
         rejects("        ", 0, "empty");
         rejects("[]", 0, "not a JSON object", "a list");
         rejects("42", 0, "not a JSON object", "the number 42");
+        // Deep nesting stops at Jackson's depth limit instead of overflowing the stack.
+        rejects("{\"a\":" + "[".repeat(200_000), 0, "not valid JSON");
+        rejects("{\"__metadata__\":{\"k\":\"a\",\"k\":\"b\"}}", 0, "not valid JSON", "Duplicate");
         rejects("{\"x\":" + OK_ENTRY + ",\"x\":" + OK_ENTRY + "}", 8, "not valid JSON", "Duplicate");
     }
 
@@ -144,6 +147,13 @@ class SafeTensorsValidationTest {
     }
 
     /** A 100 MB+ claimed header is refused from its length field alone: nothing near that size is allocated. */
+    @Test
+    void emptyFileOnDisk(@TempDir Path dir) throws IOException {
+        Path p = Files.createFile(dir.resolve("empty.safetensors"));
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> SafeTensorsFile.open(p));
+        assertEquals(p + ": truncated file: 0 bytes, a SafeTensors file starts with an 8-byte header length", e.getMessage());
+    }
+
     @Test
     void hugeClaimedHeaderIsRejectedWithoutAllocatingIt(@TempDir Path dir) throws IOException {
         Path p = dir.resolve("huge.safetensors");
