@@ -43,7 +43,9 @@ public final class InferenceModel implements AutoCloseable {
                            Projection lmHead, Activation activation) {
         this.config = config;
         this.options = options;
-        this.maxContext = options.maxContext() > 0 ? options.maxContext() : config.contextLength();
+        int limit = options.maxContext() > 0 ? options.maxContext() : config.contextLength();
+        // learned positions end where the table does; rotary ones extrapolate at the user's request
+        this.maxContext = positionEmbedding != null ? Math.min(limit, positionEmbedding.count()) : limit;
         this.tokenEmbedding = tokenEmbedding;
         this.positionEmbedding = positionEmbedding;
         this.rope = rope;
