@@ -86,6 +86,8 @@ class ForwardVsTorchTest {
             assertTrue(prefillDiff < TOLERANCE, "prefill max abs diff " + prefillDiff);
             assertTrue(decodeDiff < TOLERANCE, "decode max abs diff " + decodeDiff);
             assertTrue(chunkDiff < TOLERANCE, "chunked max abs diff " + chunkDiff);
+            // one code path: every position's logits are computed the same way whatever the batch
+            assertArrayEquals(all, decoded, "prefill and decode logits are bit-identical");
         }
     }
 
