@@ -187,7 +187,8 @@ public final class Session {
         float[] values = cache.values(layer);
         float[] out = new float[n * qd];
         int start = position;
-        model.parallel.forRange(n * heads, 1, (from, to) -> {
+        long workPerHead = 2L * (start + n) * hd;
+        model.parallel.forRange(n * heads, Parallel.minChunk(workPerHead, 1), (from, to) -> {
             float[] scores = new float[start + n];
             for (int idx = from; idx < to; idx++) {
                 int t = idx / heads;

@@ -48,7 +48,7 @@ final class TransposedProjection implements Projection {
     @Override
     public float[] apply(float[] x, int n, Parallel parallel) {
         float[] y = new float[n * out];
-        parallel.forRange(out, MIN_COLUMNS_PER_THREAD, (start, end) -> columns(x, n, y, start, end));
+        parallel.forRange(out, Parallel.minChunk((long) in * n, MIN_COLUMNS_PER_THREAD), (start, end) -> columns(x, n, y, start, end));
         Projection.addBias(y, n, bias);
         return y;
     }
