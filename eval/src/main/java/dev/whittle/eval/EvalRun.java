@@ -40,7 +40,7 @@ public final class EvalRun {
         if (kld && o.dataset() == null) throw new IllegalArgumentException("--kld needs a dataset: add --ppl DATASET");
         try (Model model = ModelLoader.open(o.model())) {
             int maxCtx = Math.max(o.ctx(), o.latency() ? o.nPrompt() + o.nGen() : 0);
-            try (InferenceModel engine = InferenceModel.load(model.config(), model.tensors(), new EngineOptions(o.threads(), maxCtx))) {
+            try (InferenceModel engine = InferenceModel.load(model, new EngineOptions(o.threads(), maxCtx))) {
                 EngineLanguageModel lm = EngineLanguageModel.of(model, engine);
                 List<WeightGroup> mix = dtypeMix(model);
                 ResultsBuilder rb = new ResultsBuilder(WhittleVersion.VERSION)
@@ -90,7 +90,7 @@ public final class EvalRun {
     private static KlResult runAgainstBase(Options o, EngineLanguageModel lm, ModelSession session, PerplexityProtocol protocol,
                                            int[] tokens, ProgressLine.Listener listener, ResultsBuilder rb) {
         try (Model base = ModelLoader.open(o.baseModel());
-             InferenceModel baseEngine = InferenceModel.load(base.config(), base.tensors(), new EngineOptions(o.threads(), o.ctx()))) {
+             InferenceModel baseEngine = InferenceModel.load(base, new EngineOptions(o.threads(), o.ctx()))) {
             EngineLanguageModel baseLm = EngineLanguageModel.of(base, baseEngine);
             rb.baseModel(ModelInfo.describe(o.baseModel(), base.weightFiles(), base.config().architecture().displayName(), dtypeMix(base)));
             try (ModelSession baseSession = baseLm.openSession(o.threads())) {
