@@ -31,7 +31,7 @@ public final class EvalRun {
      */
     public record Options(Path model, int threads, int ctx, String dataset, Path dataDir, String protocol, int maxChunks,
                          Path baseModel, Path baseLogits, Path saveBaseLogits, boolean latency, int nPrompt, int nGen,
-                         int repetitions, boolean memory, long seed, List<String> commandArgs) {}
+                         int repetitions, boolean memory, long seed, int batch, List<String> commandArgs) {}
 
     private EvalRun() {}
 
@@ -41,7 +41,7 @@ public final class EvalRun {
         try (Model model = ModelLoader.open(o.model())) {
             int maxCtx = Math.max(o.ctx(), o.latency() ? o.nPrompt() + o.nGen() : 0);
             try (InferenceModel engine = InferenceModel.load(model, new EngineOptions(o.threads(), maxCtx))) {
-                EngineLanguageModel lm = EngineLanguageModel.of(model, engine);
+                EngineLanguageModel lm = EngineLanguageModel.of(model, engine).withBatch(o.batch());
                 List<WeightGroup> mix = dtypeMix(model);
                 ResultsBuilder rb = new ResultsBuilder(WhittleVersion.VERSION)
                         .command("eval", o.commandArgs()).seed(o.seed())
@@ -91,7 +91,7 @@ public final class EvalRun {
                                            int[] tokens, ProgressLine.Listener listener, ResultsBuilder rb) {
         try (Model base = ModelLoader.open(o.baseModel());
              InferenceModel baseEngine = InferenceModel.load(base, new EngineOptions(o.threads(), o.ctx()))) {
-            EngineLanguageModel baseLm = EngineLanguageModel.of(base, baseEngine);
+            EngineLanguageModel baseLm = EngineLanguageModel.of(base, baseEngine).withBatch(o.batch());
             rb.baseModel(ModelInfo.describe(o.baseModel(), base.weightFiles(), base.config().architecture().displayName(), dtypeMix(base)));
             try (ModelSession baseSession = baseLm.openSession(o.threads())) {
                 return new KlDivergence(lm, protocol).run(session, baseLm, baseSession, tokens, listener);
