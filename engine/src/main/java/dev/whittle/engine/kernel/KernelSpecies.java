@@ -1,8 +1,15 @@
 package dev.whittle.engine.kernel;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 
 /**
  * The vector width every kernel uses, fixed at class-load time so the JIT folds it into constants.
@@ -21,7 +28,32 @@ public final class KernelSpecies {
     /** Lanes per float vector. */
     public static final int L = F.length();
 
+    /** Byte species holding at least L lanes: conversions from it to {@link #F} take part 0 only, which the JIT intrinsifies (other parts fall back to slow Java code). */
+    static final VectorSpecies<Byte> BL = L >= 16 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
+    private static final VectorMask<Byte> BL_FIRST = BL.indexInRange(0, L);
+
     private KernelSpecies() {}
+
+    /** L bytes at {@code off} into a byte vector (masked for 4 lanes so it never reads past the block). */
+    static ByteVector loadBytes(MemorySegment w, long off) {
+        return L >= 8 ? ByteVector.fromMemorySegment(BL, w, off, ByteOrder.LITTLE_ENDIAN)
+                : ByteVector.fromMemorySegment(BL, w, off, ByteOrder.LITTLE_ENDIAN, BL_FIRST);
+    }
+
+    /** L bytes of {@code a} from {@code off}. */
+    static ByteVector loadBytes(byte[] a, int off) {
+        return L >= 8 ? ByteVector.fromArray(BL, a, off) : ByteVector.fromArray(BL, a, off, BL_FIRST);
+    }
+
+    /** The first L byte lanes as float lanes (sign-extended). */
+    static FloatVector toFloats(ByteVector b) {
+        return (FloatVector) b.convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /** The first L byte lanes as int lanes (sign-extended). */
+    static IntVector toInts(ByteVector b) {
+        return (IntVector) b.convertShape(VectorOperators.B2I, I, 0);
+    }
 
     private static VectorSpecies<Float> floatSpecies() {
         String prop = System.getProperty("whittle.vectorBits");

@@ -15,8 +15,16 @@ public final class Kernels {
 
     static {
         register(DType.F32, new F32Kernel(), F32Kernel::decodeScalar);
+        register(DType.F16, new F16Kernel(), F16Kernel::decodeScalar);
+        register(DType.BF16, new BF16Kernel(), BF16Kernel::decodeScalar);
         register(DType.Q8_0, new Q8_0Kernel(), Q8_0Kernel::decodeScalar);
         register(DType.Q4_0, new Q4_0Kernel(), Q4_0Kernel::decodeScalar);
+        register(DType.Q4_1, new Q4_1Kernel(), Q4_1Kernel::decodeScalar);
+        register(DType.Q5_0, new Q5_0Kernel(), Q5_0Kernel::decodeScalar);
+        register(DType.Q5_1, new Q5_1Kernel(), Q5_1Kernel::decodeScalar);
+        register(DType.Q4_K, new Q4_KKernel(), Q4_KKernel::decodeScalar);
+        register(DType.Q5_K, new Q5_KKernel(), Q5_KKernel::decodeScalar);
+        register(DType.Q6_K, new Q6_KKernel(), Q6_KKernel::decodeScalar);
     }
 
     private Kernels() {}
@@ -38,6 +46,18 @@ public final class Kernels {
         LinearKernel k = SCALAR.get(type);
         if (k == null) throw new IllegalArgumentException("no matmul kernel for weight type " + type);
         return k;
+    }
+
+    /**
+     * Alternative kernels kept for measurement ("int8": Q8 activations and integer dot products, Q8_0/Q4_0);
+     * {@link #forType} returns whichever measured faster.
+     */
+    public static LinearKernel variant(String name, DType type) {
+        return switch (name) {
+            case "int8" -> new Int8DotKernel(type);
+            case "scalar" -> scalar(type);
+            default -> throw new IllegalArgumentException("unknown kernel variant " + name);
+        };
     }
 
     public static boolean isSupported(DType type) {

@@ -72,7 +72,7 @@ class LinearKernelTest {
     @ParameterizedTest
     @MethodSource("types")
     void resultsIdenticalForOneTwoThreeThreads(DType type) {
-        int rows = 301, cols = colsFor(type), n = 7;
+        int rows = 97, cols = colsFor(type), n = 7;
         try (Arena arena = Arena.ofShared()) {
             MemorySegment w = RandomWeights.matrix(arena, type, rows, cols, 21);
             float[] x = RandomWeights.activations(n * cols, 22);
