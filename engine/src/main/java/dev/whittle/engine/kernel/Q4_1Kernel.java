@@ -3,7 +3,6 @@ package dev.whittle.engine.kernel;
 import dev.whittle.core.tensor.DType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -12,7 +11,6 @@ import java.lang.foreign.ValueLayout;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
 import static dev.whittle.engine.kernel.KernelSpecies.toFloats;
-import static dev.whittle.engine.kernel.KernelSpecies.toInts;
 
 /**
  * Q4_1 weights: blocks of 32, {@code f16 d; f16 m; u8 qs[16]}; element j is {@code d * (qs[j] & 15) + m},
@@ -46,17 +44,13 @@ public final class Q4_1Kernel extends FloatRowKernel {
             long bo = rowOff + (long) b * BLOCK_BYTES;
             int xb = xOff + b * BLOCK;
             float d = Halfs.half(w, bo), m = Halfs.half(w, bo + 2);
+            for (int h = 0; h < 2; h++) {
                 for (int p = 0; p < 16; p += L) {
-                    ByteVector q = loadBytes(w, bo + 4 + p);
-                    FloatVector wv = toFloats(q.and((byte) 15)).fma(d, m);
-                    acc = wv.fma(FloatVector.fromArray(F, x, xb + p), acc);
+                    ByteVector q = loadBytes(w, bo + 4 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
+                    FloatVector wv = toFloats(q).fma(d, m);
+                    acc = wv.fma(FloatVector.fromArray(F, x, xb + 16 * h + p), acc);
                 }
-                for (int p = 0; p < 16; p += L) {
-                    ByteVector q = loadBytes(w, bo + 4 + p);
-                    FloatVector wv = toFloats(q.lanewise(VectorOperators.LSHR, 4)).fma(d, m);
-                    acc = wv.fma(FloatVector.fromArray(F, x, xb + 16 + p), acc);
-                }
-
+            }
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
@@ -69,25 +63,17 @@ public final class Q4_1Kernel extends FloatRowKernel {
             long bo = rowOff + (long) b * BLOCK_BYTES;
             int xb = xOff + b * BLOCK;
             float d = Halfs.half(w, bo), m = Halfs.half(w, bo + 2);
+            for (int h = 0; h < 2; h++) {
                 for (int p = 0; p < 16; p += L) {
-                    ByteVector q = loadBytes(w, bo + 4 + p);
-                    FloatVector wv = toFloats(q.and((byte) 15)).fma(d, m);
-                    int xi = xb + p;
+                    ByteVector q = loadBytes(w, bo + 4 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
+                    FloatVector wv = toFloats(q).fma(d, m);
+                    int xi = xb + 16 * h + p;
                     a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
                     a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
                     a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
                     a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
                 }
-                for (int p = 0; p < 16; p += L) {
-                    ByteVector q = loadBytes(w, bo + 4 + p);
-                    FloatVector wv = toFloats(q.lanewise(VectorOperators.LSHR, 4)).fma(d, m);
-                    int xi = xb + 16 + p;
-                    a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                    a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                    a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                    a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
-                }
-
+            }
         }
         out[outOff] = a0.reduceLanes(VectorOperators.ADD);
         out[outOff + outStride] = a1.reduceLanes(VectorOperators.ADD);

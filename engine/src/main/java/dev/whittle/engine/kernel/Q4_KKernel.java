@@ -1,9 +1,7 @@
 package dev.whittle.engine.kernel;
 
 import dev.whittle.core.tensor.DType;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -12,18 +10,18 @@ import java.lang.foreign.ValueLayout;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
 import static dev.whittle.engine.kernel.KernelSpecies.toFloats;
-import static dev.whittle.engine.kernel.KernelSpecies.toInts;
 
 /**
  * Q4_K weights: super-blocks of 256, {@code f16 d; f16 dmin; u8 scales[12]; u8 qs[128]}: eight sub-blocks of
- * 32 with 6-bit scale s and min m ({@link KQuants}); 64-element group c holds sub-block 2c in the low nibbles
- * of qs[32c ..] and 2c+1 in the high nibbles; weight = d*s*q - dmin*m, decoded with one FMA per lane.
+ * 32 with 6-bit scale s and min m ({@link KQuants}); sub-block 2c lives in the low nibbles of qs[32c ..] and
+ * 2c+1 in the high nibbles; weight = d*s*q - dmin*m, decoded with one FMA per lane.
  */
 public final class Q4_KKernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;
     private static final int L = KernelSpecies.L;
     static final int BLOCK = 256;
     static final int BLOCK_BYTES = 144;
+    private static final int QS = 16;
 
     public Q4_KKernel() {
         super(DType.Q4_K);
@@ -51,18 +49,13 @@ public final class Q4_KKernel extends FloatRowKernel {
             long bo = rowOff + (long) b * BLOCK_BYTES;
             int xb = xOff + b * BLOCK;
             float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
-            for (int c = 0; c < 4; c++) {
-                float d1 = d * KQuants.scale(w, bo + 4, 2 * c), m1 = -dmin * KQuants.min(w, bo + 4, 2 * c);
-                float d2 = d * KQuants.scale(w, bo + 4, 2 * c + 1), m2 = -dmin * KQuants.min(w, bo + 4, 2 * c + 1);
+            for (int sub = 0; sub < 8; sub++) {
+                float ds = d * KQuants.scale(w, bo + 4, sub), dm = -dmin * KQuants.min(w, bo + 4, sub);
+                long qs = bo + QS + 32 * (sub >> 1);
+                int shift = 4 * (sub & 1);
                 for (int p = 0; p < 32; p += L) {
-                    ByteVector q = loadBytes(w, bo + 16 + 32 * c + p);
-                    FloatVector wv = toFloats(q.and((byte) 15)).fma(d1, m1);
-                    acc = wv.fma(FloatVector.fromArray(F, x, xb + 64 * c + p), acc);
-                }
-                for (int p = 0; p < 32; p += L) {
-                    ByteVector q = loadBytes(w, bo + 16 + 32 * c + p);
-                    FloatVector wv = toFloats(q.lanewise(VectorOperators.LSHR, 4)).fma(d2, m2);
-                    acc = wv.fma(FloatVector.fromArray(F, x, xb + 64 * c + 32 + p), acc);
+                    FloatVector wv = toFloats(loadBytes(w, qs + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15)).fma(ds, dm);
+                    acc = wv.fma(FloatVector.fromArray(F, x, xb + 32 * sub + p), acc);
                 }
             }
         }
@@ -77,22 +70,13 @@ public final class Q4_KKernel extends FloatRowKernel {
             long bo = rowOff + (long) b * BLOCK_BYTES;
             int xb = xOff + b * BLOCK;
             float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
-            for (int c = 0; c < 4; c++) {
-                float d1 = d * KQuants.scale(w, bo + 4, 2 * c), m1 = -dmin * KQuants.min(w, bo + 4, 2 * c);
-                float d2 = d * KQuants.scale(w, bo + 4, 2 * c + 1), m2 = -dmin * KQuants.min(w, bo + 4, 2 * c + 1);
+            for (int sub = 0; sub < 8; sub++) {
+                float ds = d * KQuants.scale(w, bo + 4, sub), dm = -dmin * KQuants.min(w, bo + 4, sub);
+                long qs = bo + QS + 32 * (sub >> 1);
+                int shift = 4 * (sub & 1);
                 for (int p = 0; p < 32; p += L) {
-                    ByteVector q = loadBytes(w, bo + 16 + 32 * c + p);
-                    FloatVector wv = toFloats(q.and((byte) 15)).fma(d1, m1);
-                    int xi = xb + 64 * c + p;
-                    a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                    a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                    a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                    a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
-                }
-                for (int p = 0; p < 32; p += L) {
-                    ByteVector q = loadBytes(w, bo + 16 + 32 * c + p);
-                    FloatVector wv = toFloats(q.lanewise(VectorOperators.LSHR, 4)).fma(d2, m2);
-                    int xi = xb + 64 * c + 32 + p;
+                    FloatVector wv = toFloats(loadBytes(w, qs + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15)).fma(ds, dm);
+                    int xi = xb + 32 * sub + p;
                     a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
                     a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
                     a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);

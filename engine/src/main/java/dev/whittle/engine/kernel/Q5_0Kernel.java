@@ -11,7 +11,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
-import static dev.whittle.engine.kernel.KernelSpecies.toFloats;
 import static dev.whittle.engine.kernel.KernelSpecies.toInts;
 
 /**
@@ -51,19 +50,14 @@ public final class Q5_0Kernel extends FloatRowKernel {
             int xb = xOff + b * BLOCK;
             float d = Halfs.half(w, bo);
             int qh = w.get(Halfs.LE_INT, bo + 2);
+            for (int h = 0; h < 2; h++) {
                 for (int p = 0; p < 16; p += L) {
-                    ByteVector q = loadBytes(w, bo + 6 + p);
-                    IntVector hb = IntVector.broadcast(KernelSpecies.I, qh >>> p).lanewise(VectorOperators.LSHR, IOTA).and(1).lanewise(VectorOperators.LSHL, 4);
-                    FloatVector wv = ((FloatVector) toInts(q.and((byte) 15)).or(hb).sub(16).convert(VectorOperators.I2F, 0)).mul(d);
-                    acc = wv.fma(FloatVector.fromArray(F, x, xb + p), acc);
+                    ByteVector q = loadBytes(w, bo + 6 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
+                    IntVector hb = IntVector.broadcast(KernelSpecies.I, qh >>> (16 * h + p)).lanewise(VectorOperators.LSHR, IOTA).and(1);
+                    FloatVector wv = ((FloatVector) toInts(q).or(hb.lanewise(VectorOperators.LSHL, 4)).sub(16).convert(VectorOperators.I2F, 0)).mul(d);
+                    acc = wv.fma(FloatVector.fromArray(F, x, xb + 16 * h + p), acc);
                 }
-                for (int p = 0; p < 16; p += L) {
-                    ByteVector q = loadBytes(w, bo + 6 + p);
-                    IntVector hb = IntVector.broadcast(KernelSpecies.I, qh >>> (16 + p)).lanewise(VectorOperators.LSHR, IOTA).and(1).lanewise(VectorOperators.LSHL, 4);
-                    FloatVector wv = ((FloatVector) toInts(q.lanewise(VectorOperators.LSHR, 4)).or(hb).sub(16).convert(VectorOperators.I2F, 0)).mul(d);
-                    acc = wv.fma(FloatVector.fromArray(F, x, xb + 16 + p), acc);
-                }
-
+            }
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
@@ -77,27 +71,18 @@ public final class Q5_0Kernel extends FloatRowKernel {
             int xb = xOff + b * BLOCK;
             float d = Halfs.half(w, bo);
             int qh = w.get(Halfs.LE_INT, bo + 2);
+            for (int h = 0; h < 2; h++) {
                 for (int p = 0; p < 16; p += L) {
-                    ByteVector q = loadBytes(w, bo + 6 + p);
-                    IntVector hb = IntVector.broadcast(KernelSpecies.I, qh >>> p).lanewise(VectorOperators.LSHR, IOTA).and(1).lanewise(VectorOperators.LSHL, 4);
-                    FloatVector wv = ((FloatVector) toInts(q.and((byte) 15)).or(hb).sub(16).convert(VectorOperators.I2F, 0)).mul(d);
-                    int xi = xb + p;
+                    ByteVector q = loadBytes(w, bo + 6 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
+                    IntVector hb = IntVector.broadcast(KernelSpecies.I, qh >>> (16 * h + p)).lanewise(VectorOperators.LSHR, IOTA).and(1);
+                    FloatVector wv = ((FloatVector) toInts(q).or(hb.lanewise(VectorOperators.LSHL, 4)).sub(16).convert(VectorOperators.I2F, 0)).mul(d);
+                    int xi = xb + 16 * h + p;
                     a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
                     a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
                     a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
                     a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
                 }
-                for (int p = 0; p < 16; p += L) {
-                    ByteVector q = loadBytes(w, bo + 6 + p);
-                    IntVector hb = IntVector.broadcast(KernelSpecies.I, qh >>> (16 + p)).lanewise(VectorOperators.LSHR, IOTA).and(1).lanewise(VectorOperators.LSHL, 4);
-                    FloatVector wv = ((FloatVector) toInts(q.lanewise(VectorOperators.LSHR, 4)).or(hb).sub(16).convert(VectorOperators.I2F, 0)).mul(d);
-                    int xi = xb + 16 + p;
-                    a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                    a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                    a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                    a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
-                }
-
+            }
         }
         out[outOff] = a0.reduceLanes(VectorOperators.ADD);
         out[outOff + outStride] = a1.reduceLanes(VectorOperators.ADD);

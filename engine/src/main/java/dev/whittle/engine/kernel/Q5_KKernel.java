@@ -3,7 +3,6 @@ package dev.whittle.engine.kernel;
 import dev.whittle.core.tensor.DType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -12,17 +11,17 @@ import java.lang.foreign.ValueLayout;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
 import static dev.whittle.engine.kernel.KernelSpecies.toFloats;
-import static dev.whittle.engine.kernel.KernelSpecies.toInts;
 
 /**
  * Q5_K weights: super-blocks of 256, {@code f16 d; f16 dmin; u8 scales[12]; u8 qh[32]; u8 qs[128]}: as Q4_K,
- * plus a fifth bit for element 64c + l (l < 32) at bit 2c of qh[l] and for 64c + 32 + l at bit 2c+1.
+ * plus a fifth bit for element 32*sub + l at bit sub of qh[l].
  */
 public final class Q5_KKernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;
     private static final int L = KernelSpecies.L;
     static final int BLOCK = 256;
     static final int BLOCK_BYTES = 176;
+    private static final int QS = 48;
 
     public Q5_KKernel() {
         super(DType.Q5_K);
@@ -51,22 +50,14 @@ public final class Q5_KKernel extends FloatRowKernel {
             long bo = rowOff + (long) b * BLOCK_BYTES;
             int xb = xOff + b * BLOCK;
             float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
-            for (int c = 0; c < 4; c++) {
-                float d1 = d * KQuants.scale(w, bo + 4, 2 * c), m1 = -dmin * KQuants.min(w, bo + 4, 2 * c);
-                float d2 = d * KQuants.scale(w, bo + 4, 2 * c + 1), m2 = -dmin * KQuants.min(w, bo + 4, 2 * c + 1);
+            for (int sub = 0; sub < 8; sub++) {
+                float ds = d * KQuants.scale(w, bo + 4, sub), dm = -dmin * KQuants.min(w, bo + 4, sub);
+                long qs = bo + QS + 32 * (sub >> 1);
+                int shift = 4 * (sub & 1);
                 for (int p = 0; p < 32; p += L) {
-                    ByteVector q = loadBytes(w, bo + 48 + 32 * c + p);
-                    ByteVector h = loadBytes(w, bo + 16 + p);
-                    ByteVector hb = h.lanewise(VectorOperators.LSHR, 2 * c).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-                    FloatVector wv = toFloats(q.and((byte) 15).or(hb)).fma(d1, m1);
-                    acc = wv.fma(FloatVector.fromArray(F, x, xb + 64 * c + p), acc);
-                }
-                for (int p = 0; p < 32; p += L) {
-                    ByteVector q = loadBytes(w, bo + 48 + 32 * c + p);
-                    ByteVector h = loadBytes(w, bo + 16 + p);
-                    ByteVector hb = h.lanewise(VectorOperators.LSHR, 2 * c + 1).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-                    FloatVector wv = toFloats(q.lanewise(VectorOperators.LSHR, 4).or(hb)).fma(d2, m2);
-                    acc = wv.fma(FloatVector.fromArray(F, x, xb + 64 * c + 32 + p), acc);
+                    ByteVector hb = loadBytes(w, bo + 16 + p).lanewise(VectorOperators.LSHR, sub).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
+                    FloatVector wv = toFloats(loadBytes(w, qs + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hb)).fma(ds, dm);
+                    acc = wv.fma(FloatVector.fromArray(F, x, xb + 32 * sub + p), acc);
                 }
             }
         }
@@ -81,26 +72,14 @@ public final class Q5_KKernel extends FloatRowKernel {
             long bo = rowOff + (long) b * BLOCK_BYTES;
             int xb = xOff + b * BLOCK;
             float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
-            for (int c = 0; c < 4; c++) {
-                float d1 = d * KQuants.scale(w, bo + 4, 2 * c), m1 = -dmin * KQuants.min(w, bo + 4, 2 * c);
-                float d2 = d * KQuants.scale(w, bo + 4, 2 * c + 1), m2 = -dmin * KQuants.min(w, bo + 4, 2 * c + 1);
+            for (int sub = 0; sub < 8; sub++) {
+                float ds = d * KQuants.scale(w, bo + 4, sub), dm = -dmin * KQuants.min(w, bo + 4, sub);
+                long qs = bo + QS + 32 * (sub >> 1);
+                int shift = 4 * (sub & 1);
                 for (int p = 0; p < 32; p += L) {
-                    ByteVector q = loadBytes(w, bo + 48 + 32 * c + p);
-                    ByteVector h = loadBytes(w, bo + 16 + p);
-                    ByteVector hb = h.lanewise(VectorOperators.LSHR, 2 * c).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-                    FloatVector wv = toFloats(q.and((byte) 15).or(hb)).fma(d1, m1);
-                    int xi = xb + 64 * c + p;
-                    a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                    a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                    a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                    a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
-                }
-                for (int p = 0; p < 32; p += L) {
-                    ByteVector q = loadBytes(w, bo + 48 + 32 * c + p);
-                    ByteVector h = loadBytes(w, bo + 16 + p);
-                    ByteVector hb = h.lanewise(VectorOperators.LSHR, 2 * c + 1).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-                    FloatVector wv = toFloats(q.lanewise(VectorOperators.LSHR, 4).or(hb)).fma(d2, m2);
-                    int xi = xb + 64 * c + 32 + p;
+                    ByteVector hb = loadBytes(w, bo + 16 + p).lanewise(VectorOperators.LSHR, sub).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
+                    FloatVector wv = toFloats(loadBytes(w, qs + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hb)).fma(ds, dm);
+                    int xi = xb + 32 * sub + p;
                     a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
                     a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
                     a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);

@@ -3,7 +3,6 @@ package dev.whittle.engine.kernel;
 import dev.whittle.core.tensor.DType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -12,7 +11,6 @@ import java.lang.foreign.ValueLayout;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
 import static dev.whittle.engine.kernel.KernelSpecies.toFloats;
-import static dev.whittle.engine.kernel.KernelSpecies.toInts;
 
 /**
  * Q6_K weights: super-blocks of 256, {@code u8 ql[128]; u8 qh[64]; int8 scales[16]; f16 d}. Half c (128
@@ -56,33 +54,15 @@ public final class Q6_KKernel extends FloatRowKernel {
             int xb = xOff + b * BLOCK;
             float d = Halfs.half(w, bo + 208);
             for (int c = 0; c < 2; c++) {
-                for (int p = 0; p < 32; p += L) {
-                    ByteVector q = loadBytes(w, bo + 64 * c + 0 + p);
-                    ByteVector h = loadBytes(w, bo + 128 + 32 * c + p);
-                    float s = d * w.get(ValueLayout.JAVA_BYTE, bo + 192 + 8 * c + p / 16 + 0);
-                    FloatVector wv = toFloats(q.and((byte) 15).or(h.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)).mul(s);
-                    acc = wv.fma(FloatVector.fromArray(F, x, xb + 128 * c + 0 + p), acc);
-                }
-                for (int p = 0; p < 32; p += L) {
-                    ByteVector q = loadBytes(w, bo + 64 * c + 32 + p);
-                    ByteVector h = loadBytes(w, bo + 128 + 32 * c + p);
-                    float s = d * w.get(ValueLayout.JAVA_BYTE, bo + 192 + 8 * c + p / 16 + 2);
-                    FloatVector wv = toFloats(q.and((byte) 15).or(h.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)).mul(s);
-                    acc = wv.fma(FloatVector.fromArray(F, x, xb + 128 * c + 32 + p), acc);
-                }
-                for (int p = 0; p < 32; p += L) {
-                    ByteVector q = loadBytes(w, bo + 64 * c + 0 + p);
-                    ByteVector h = loadBytes(w, bo + 128 + 32 * c + p);
-                    float s = d * w.get(ValueLayout.JAVA_BYTE, bo + 192 + 8 * c + p / 16 + 4);
-                    FloatVector wv = toFloats(q.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)).mul(s);
-                    acc = wv.fma(FloatVector.fromArray(F, x, xb + 128 * c + 64 + p), acc);
-                }
-                for (int p = 0; p < 32; p += L) {
-                    ByteVector q = loadBytes(w, bo + 64 * c + 32 + p);
-                    ByteVector h = loadBytes(w, bo + 128 + 32 * c + p);
-                    float s = d * w.get(ValueLayout.JAVA_BYTE, bo + 192 + 8 * c + p / 16 + 6);
-                    FloatVector wv = toFloats(q.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 6).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)).mul(s);
-                    acc = wv.fma(FloatVector.fromArray(F, x, xb + 128 * c + 96 + p), acc);
+                for (int k = 0; k < 4; k++) {
+                    long ql = bo + 64 * c + 32 * (k & 1), qh = bo + 128 + 32 * c, sc = bo + 192 + 8 * c + 2 * k;
+                    int shift = 4 * (k >> 1);
+                    for (int p = 0; p < 32; p += L) {
+                        ByteVector hi = loadBytes(w, qh + p).lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+                        ByteVector q = loadBytes(w, ql + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hi).sub((byte) 32);
+                        FloatVector wv = toFloats(q).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + p / 16));
+                        acc = wv.fma(FloatVector.fromArray(F, x, xb + 128 * c + 32 * k + p), acc);
+                    }
                 }
             }
         }
@@ -98,49 +78,19 @@ public final class Q6_KKernel extends FloatRowKernel {
             int xb = xOff + b * BLOCK;
             float d = Halfs.half(w, bo + 208);
             for (int c = 0; c < 2; c++) {
-                for (int p = 0; p < 32; p += L) {
-                    ByteVector q = loadBytes(w, bo + 64 * c + 0 + p);
-                    ByteVector h = loadBytes(w, bo + 128 + 32 * c + p);
-                    float s = d * w.get(ValueLayout.JAVA_BYTE, bo + 192 + 8 * c + p / 16 + 0);
-                    FloatVector wv = toFloats(q.and((byte) 15).or(h.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)).mul(s);
-                    int xi = xb + 128 * c + 0 + p;
-                    a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                    a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                    a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                    a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
-                }
-                for (int p = 0; p < 32; p += L) {
-                    ByteVector q = loadBytes(w, bo + 64 * c + 32 + p);
-                    ByteVector h = loadBytes(w, bo + 128 + 32 * c + p);
-                    float s = d * w.get(ValueLayout.JAVA_BYTE, bo + 192 + 8 * c + p / 16 + 2);
-                    FloatVector wv = toFloats(q.and((byte) 15).or(h.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)).mul(s);
-                    int xi = xb + 128 * c + 32 + p;
-                    a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                    a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                    a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                    a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
-                }
-                for (int p = 0; p < 32; p += L) {
-                    ByteVector q = loadBytes(w, bo + 64 * c + 0 + p);
-                    ByteVector h = loadBytes(w, bo + 128 + 32 * c + p);
-                    float s = d * w.get(ValueLayout.JAVA_BYTE, bo + 192 + 8 * c + p / 16 + 4);
-                    FloatVector wv = toFloats(q.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)).mul(s);
-                    int xi = xb + 128 * c + 64 + p;
-                    a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                    a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                    a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                    a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
-                }
-                for (int p = 0; p < 32; p += L) {
-                    ByteVector q = loadBytes(w, bo + 64 * c + 32 + p);
-                    ByteVector h = loadBytes(w, bo + 128 + 32 * c + p);
-                    float s = d * w.get(ValueLayout.JAVA_BYTE, bo + 192 + 8 * c + p / 16 + 6);
-                    FloatVector wv = toFloats(q.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 6).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)).mul(s);
-                    int xi = xb + 128 * c + 96 + p;
-                    a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                    a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                    a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                    a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
+                for (int k = 0; k < 4; k++) {
+                    long ql = bo + 64 * c + 32 * (k & 1), qh = bo + 128 + 32 * c, sc = bo + 192 + 8 * c + 2 * k;
+                    int shift = 4 * (k >> 1);
+                    for (int p = 0; p < 32; p += L) {
+                        ByteVector hi = loadBytes(w, qh + p).lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+                        ByteVector q = loadBytes(w, ql + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hi).sub((byte) 32);
+                        FloatVector wv = toFloats(q).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + p / 16));
+                        int xi = xb + 128 * c + 32 * k + p;
+                        a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
+                        a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
+                        a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
+                        a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
+                    }
                 }
             }
         }

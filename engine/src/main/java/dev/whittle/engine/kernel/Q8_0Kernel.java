@@ -1,9 +1,7 @@
 package dev.whittle.engine.kernel;
 
 import dev.whittle.core.tensor.DType;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -12,7 +10,6 @@ import java.lang.foreign.ValueLayout;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
 import static dev.whittle.engine.kernel.KernelSpecies.toFloats;
-import static dev.whittle.engine.kernel.KernelSpecies.toInts;
 
 /**
  * Q8_0 weights: blocks of 32, {@code f16 d; int8 q[32]}, weight = d * q. Each L-byte piece of quants is
@@ -43,10 +40,10 @@ public final class Q8_0Kernel extends FloatRowKernel {
             long bo = rowOff + (long) b * BLOCK_BYTES;
             int xb = xOff + b * BLOCK;
             float d = Halfs.half(w, bo);
-                for (int p = 0; p < 32; p += L) {
-                    FloatVector wv = toFloats(loadBytes(w, bo + 2 + p)).mul(d);
-                    acc = wv.fma(FloatVector.fromArray(F, x, xb + p), acc);
-                }
+            for (int p = 0; p < 32; p += L) {
+                FloatVector wv = toFloats(loadBytes(w, bo + 2 + p)).mul(d);
+                acc = wv.fma(FloatVector.fromArray(F, x, xb + p), acc);
+            }
 
         }
         return acc.reduceLanes(VectorOperators.ADD);
@@ -60,14 +57,14 @@ public final class Q8_0Kernel extends FloatRowKernel {
             long bo = rowOff + (long) b * BLOCK_BYTES;
             int xb = xOff + b * BLOCK;
             float d = Halfs.half(w, bo);
-                for (int p = 0; p < 32; p += L) {
-                    FloatVector wv = toFloats(loadBytes(w, bo + 2 + p)).mul(d);
-                    int xi = xb + p;
-                    a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                    a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                    a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                    a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
-                }
+            for (int p = 0; p < 32; p += L) {
+                FloatVector wv = toFloats(loadBytes(w, bo + 2 + p)).mul(d);
+                int xi = xb + p;
+                a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
+                a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
+                a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
+                a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
+            }
 
         }
         out[outOff] = a0.reduceLanes(VectorOperators.ADD);
