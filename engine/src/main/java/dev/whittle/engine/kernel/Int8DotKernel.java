@@ -16,13 +16,14 @@ import java.nio.ByteOrder;
  * The llama.cpp-style alternative for Q8_0 and Q4_0 weights: activations quantized to Q8 blocks in
  * {@link #prepare}, then per block an exact int8 × int8 dot product (widened to 16-bit products, summed in
  * 32-bit lanes) scaled once by d_w · d_x. Kept to measure against the float-decode kernels; see the figures
- * in {@link Kernels}. The integer part is exact, so {@link #blockDotScalar} and the vector lanes agree bit for bit.
+ * in {@link Kernels}. Fixed at 512-bit int/float lanes (16 products per block half widened at once), so it
+ * needs AVX-512 to be fast. The integer part is exact, so {@link #blockDotScalar} and the vector lanes agree bit for bit.
  */
 public final class Int8DotKernel implements LinearKernel {
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
     private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
-    private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
-    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
+    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_512;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private final DType type;
@@ -59,42 +60,50 @@ public final class Int8DotKernel implements LinearKernel {
 
     private static float dotQ8(MemorySegment w, long rowOff, int cols, Q8Activations x, int xOff) {
         FloatVector acc = FloatVector.zero(F8);
-        byte[] xq = x.quants();
         for (int b = 0; b < cols / 32; b++) {
             long bo = rowOff + 34L * b;
             int xb = xOff + 32 * b;
-            ShortVector p = ShortVector.zero(S16);
-            for (int g = 0; g < 2; g++) {
-                ShortVector wv = (ShortVector) ByteVector.fromMemorySegment(B16, w, bo + 2 + 16 * g, LE).convertShape(VectorOperators.B2S, S16, 0);
-                ShortVector xv = (ShortVector) ByteVector.fromArray(B16, xq, xb + 16 * g).convertShape(VectorOperators.B2S, S16, 0);
-                p = p.add(wv.mul(xv)); // |sum of 2 products| <= 2 * 128 * 127: fits 16 bits
-            }
-            acc = sumAndScale(p, Halfs.half(w, bo) * x.scales()[xb >> 5], acc);
+            acc = ((FloatVector) q8Block(w, bo, x.quants(), xb).convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.broadcast(F8, Halfs.half(w, bo) * x.scales()[xb >> 5]), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
 
     private static float dotQ4(MemorySegment w, long rowOff, int cols, Q8Activations x, int xOff) {
         FloatVector acc = FloatVector.zero(F8);
-        byte[] xq = x.quants();
         for (int b = 0; b < cols / 32; b++) {
             long bo = rowOff + 18L * b;
             int xb = xOff + 32 * b;
-            ByteVector q = ByteVector.fromMemorySegment(B16, w, bo + 2, LE);
-            ShortVector lo = (ShortVector) q.and((byte) 15).sub((byte) 8).convertShape(VectorOperators.B2S, S16, 0);
-            ShortVector hi = (ShortVector) q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2S, S16, 0);
-            ShortVector x0 = (ShortVector) ByteVector.fromArray(B16, xq, xb).convertShape(VectorOperators.B2S, S16, 0);
-            ShortVector x1 = (ShortVector) ByteVector.fromArray(B16, xq, xb + 16).convertShape(VectorOperators.B2S, S16, 0);
-            ShortVector p = lo.mul(x0).add(hi.mul(x1));
-            acc = sumAndScale(p, Halfs.half(w, bo) * x.scales()[xb >> 5], acc);
+            acc = ((FloatVector) q4Block(w, bo, x.quants(), xb).convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.broadcast(F8, Halfs.half(w, bo) * x.scales()[xb >> 5]), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
 
-    /** Widens 16 short lanes into 8 int lanes (pairwise exact sums), converts to float and FMAs with the block scale. */
-    private static FloatVector sumAndScale(ShortVector p, float scale, FloatVector acc) {
-        IntVector s = ((IntVector) p.convertShape(VectorOperators.S2I, I8, 0)).add((IntVector) p.convertShape(VectorOperators.S2I, I8, 1));
-        return ((FloatVector) s.convertShape(VectorOperators.I2F, F8, 0)).fma(FloatVector.broadcast(F8, scale), acc);
+    /** Integer products of one Q8_0 weight block with 32 activation quants, in 16 int lanes whose sum is the exact dot. */
+    static IntVector q8Block(MemorySegment w, long bo, byte[] xq, int xb) {
+        ShortVector p = ShortVector.zero(S16);
+        for (int g = 0; g < 2; g++) {
+            ShortVector wv = (ShortVector) ByteVector.fromMemorySegment(B16, w, bo + 2 + 16 * g, LE).convertShape(VectorOperators.B2S, S16, 0);
+            ShortVector xv = (ShortVector) ByteVector.fromArray(B16, xq, xb + 16 * g).convertShape(VectorOperators.B2S, S16, 0);
+            p = p.add(wv.mul(xv)); // |sum of 2 products| <= 2 * 128 * 127: fits 16 bits
+        }
+        return widen(p);
+    }
+
+    /** As {@link #q8Block} for a Q4_0 weight block (nibbles re-centred to -8..7). */
+    static IntVector q4Block(MemorySegment w, long bo, byte[] xq, int xb) {
+        ByteVector q = ByteVector.fromMemorySegment(B16, w, bo + 2, LE);
+        ShortVector lo = (ShortVector) q.and((byte) 15).sub((byte) 8).convertShape(VectorOperators.B2S, S16, 0);
+        ShortVector hi = (ShortVector) q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2S, S16, 0);
+        ShortVector x0 = (ShortVector) ByteVector.fromArray(B16, xq, xb).convertShape(VectorOperators.B2S, S16, 0);
+        ShortVector x1 = (ShortVector) ByteVector.fromArray(B16, xq, xb + 16).convertShape(VectorOperators.B2S, S16, 0);
+        return widen(lo.mul(x0).add(hi.mul(x1)));
+    }
+
+    /** 16 short lanes to 16 int lanes (one 512-bit conversion; a two-part 256-bit split is not intrinsified). */
+    private static IntVector widen(ShortVector p) {
+        return (IntVector) p.convertShape(VectorOperators.S2I, I16, 0);
     }
 
     /** Scalar twin: the exact integer dot product of one weight block with one activation block. */
