@@ -86,8 +86,9 @@ class ForwardVsTorchTest {
             assertTrue(prefillDiff < TOLERANCE, "prefill max abs diff " + prefillDiff);
             assertTrue(decodeDiff < TOLERANCE, "decode max abs diff " + decodeDiff);
             assertTrue(chunkDiff < TOLERANCE, "chunked max abs diff " + chunkDiff);
-            // one code path: every position's logits are computed the same way whatever the batch
-            assertArrayEquals(all, decoded, "prefill and decode logits are bit-identical");
+            // One code path; only the kernels' summation order differs between matrix×matrix (prefill) and
+            // matrix×vector (decode), so the two agree to float rounding.
+            assertArrayEquals(all, decoded, 2e-5f, "prefill and decode logits agree to float rounding");
         }
     }
 

@@ -91,7 +91,8 @@ class Stories260KTest {
              InferenceModel model = InferenceModel.load(m, new EngineOptions(2, 0))) {
             float[] all = model.newSession().prefillAll(PROMPT);
             float[] last = model.newSession().prefill(PROMPT);
-            assertArrayEquals(Arrays.copyOfRange(all, 16 * 512, 17 * 512), last);
+            // Batches of different sizes tile the output matmul differently: equal up to float rounding.
+            assertArrayEquals(Arrays.copyOfRange(all, 16 * 512, 17 * 512), last, 2e-5f);
 
             float[] streamed = new float[all.length];
             int[] calls = {0};
@@ -100,7 +101,7 @@ class Stories260KTest {
                 System.arraycopy(logits, 0, streamed, index * 512, 512);
             });
             assertEquals(17, calls[0]);
-            assertArrayEquals(all, streamed, "streamed rows equal prefillAll");
+            assertArrayEquals(all, streamed, 2e-5f, "streamed rows equal prefillAll");
         }
     }
 
