@@ -86,7 +86,7 @@ public final class EvalCommand implements Callable<Integer> {
         ConsoleProgress bar = ConsoleProgress.forStderr();
         EvalRun.Options o = new EvalRun.Options(model, t, ctx, dataset, DataDirectory.resolve(dataDir), protocol, chunks,
                 kld ? base : null, kld ? baseLogits : null, saveBaseLogits, latency, nPrompt, nGen, repetitions, memory, seed, batch, args);
-        Results r = EvalRun.run(o, line -> System.err.println(line));
+        Results r = EvalRun.run(o, line -> System.err.println(line), bar);
         System.out.print(ResultsPrinter.render(r));
         if (output != null) {
             ResultsIo.write(output, r);

@@ -3,6 +3,7 @@ package dev.whittle.eval;
 import dev.whittle.core.model.Model;
 import dev.whittle.core.model.ModelLoader;
 import dev.whittle.core.model.ModelSummary;
+import dev.whittle.core.progress.Progress;
 import dev.whittle.core.tokenizer.Tokenizer;
 import dev.whittle.datasets.DatasetRegistry;
 import dev.whittle.datasets.ResolvedDataset;
@@ -35,7 +36,11 @@ public final class EvalRun {
 
     private EvalRun() {}
 
-    public static Results run(Options o, Consumer<String> progress) {
+    /**
+     * @param messages one-line notes (what is being done)
+     * @param progress chunk-by-chunk progress of perplexity/KLD, with the running estimate as its detail
+     */
+    public static Results run(Options o, Consumer<String> messages, Progress progress) {
         boolean kld = o.baseModel() != null || o.baseLogits() != null;
         if (kld && o.dataset() == null) throw new IllegalArgumentException("--kld needs a dataset: add --ppl DATASET");
         try (Model model = ModelLoader.open(o.model())) {
@@ -50,7 +55,7 @@ public final class EvalRun {
                 if (o.dataset() != null) {
                     Tokenizer tok = model.tokenizer().orElseThrow(() -> new IllegalArgumentException(o.model() + ": no tokenizer, cannot tokenize " + o.dataset()));
                     ResolvedDataset ds = DatasetRegistry.resolve(o.dataset(), o.dataDir());
-                    progress.accept("tokenizing " + ds.name() + " (" + ds.file() + ")");
+                    messages.accept("tokenizing " + ds.name() + " (" + ds.file() + ")");
                     int[] tokens = TokenStreams.wholeText(ds.source(), tok, Tokenization.WHOLE);
                     rb.dataset(ds.name(), ds.sha256(), tokens);
                     PerplexityProtocol protocol = switch (o.protocol()) {
@@ -58,8 +63,15 @@ public final class EvalRun {
                         case "papers" -> new PerplexityProtocol.Papers(o.ctx(), o.maxChunks());
                         default -> throw new IllegalArgumentException("--protocol " + o.protocol() + ": expected llama.cpp or papers");
                     };
-                    ProgressLine.Listener listener = (chunk, chunks, ppl) -> progress.accept(
-                            String.format(java.util.Locale.ROOT, "perplexity: chunk %d/%d, running PPL %.4f", chunk, chunks, ppl));
+                    boolean[] started = {false};
+                    ProgressLine.Listener listener = (chunk, chunks, ppl) -> {
+                        if (!started[0]) {
+                            progress.start(kld ? "kl-divergence" : "perplexity", chunks);
+                            started[0] = true;
+                        }
+                        progress.advance(chunk, String.format(java.util.Locale.ROOT, "running PPL %.4f", ppl));
+                        if (chunk == chunks) progress.finish(String.format(java.util.Locale.ROOT, "%d chunks, PPL %.4f", chunks, ppl));
+                    };
                     try (ModelSession session = lm.openSession(o.threads())) {
                         if (o.saveBaseLogits() != null) {
                             PerplexityResult pr = KlDivergence.saveBase(lm, session, protocol, tokens, o.saveBaseLogits(), listener);
@@ -74,7 +86,7 @@ public final class EvalRun {
                     }
                 }
                 if (o.latency()) {
-                    progress.accept("latency: " + o.repetitions() + " repetitions of pp" + o.nPrompt() + " + tg" + o.nGen());
+                    messages.accept("latency: " + o.repetitions() + " repetitions of pp" + o.nPrompt() + " + tg" + o.nGen());
                     rb.latency(new LatencyBenchmark().run(lm, new LatencyBenchmark.Config(o.nPrompt(), o.nGen(), o.threads(), o.repetitions(), 1, o.seed())));
                 }
                 if (o.memory()) {
