@@ -16,6 +16,8 @@ import static dev.whittle.engine.kernel.KernelSpecies.toFloats;
  * Q4_0 weights: blocks of 32, {@code f16 d; u8 qs[16]}; element j is {@code d * ((qs[j] & 15) - 8)} and
  * element j + 16 is {@code d * ((qs[j] >> 4) - 8)}. Nibbles are split and re-centred on byte lanes, widened
  * to float lanes, scaled by d and FMA'd with float activations.
+ * <p>Choice: float decode (int8 variant within noise: see Kernels). Measured decode 5632×2048, 1 thread,
+ * MatmulProbe best: 8.9 GB/s of weights (JMH tables: bench/kernel-benchmarks.md).
  */
 public final class Q4_0Kernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;

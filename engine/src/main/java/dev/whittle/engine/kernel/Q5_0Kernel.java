@@ -17,6 +17,8 @@ import static dev.whittle.engine.kernel.KernelSpecies.toInts;
  * Q5_0 weights: blocks of 32, {@code f16 d; u32 qh; u8 qs[16]}; element e's fifth bit is bit e of qh (little
  * endian), its low four bits the low (e < 16) or high (e >= 16) nibble of qs[e % 16]; weight = d * (q - 16).
  * The high bits are shifted out per lane in int lanes, then widened to floats.
+ * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Measured decode 5632×2048, 1 thread,
+ * MatmulProbe best: 6.2 GB/s of weights (JMH tables: bench/kernel-benchmarks.md).
  */
 public final class Q5_0Kernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;

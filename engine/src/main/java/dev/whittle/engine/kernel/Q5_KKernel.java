@@ -15,6 +15,8 @@ import static dev.whittle.engine.kernel.KernelSpecies.toFloats;
 /**
  * Q5_K weights: super-blocks of 256, {@code f16 d; f16 dmin; u8 scales[12]; u8 qh[32]; u8 qs[128]}: as Q4_K,
  * plus a fifth bit for element 32*sub + l at bit sub of qh[l].
+ * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Measured decode 5632×2048, 1 thread,
+ * MatmulProbe best: 1.0 (warm-up incomplete) GB/s of weights (JMH tables: bench/kernel-benchmarks.md).
  */
 public final class Q5_KKernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;
