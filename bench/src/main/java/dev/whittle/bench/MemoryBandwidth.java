@@ -74,6 +74,18 @@ public final class MemoryBandwidth implements AutoCloseable {
         for (long i = 0; i < n; i++) buffer.setAtIndex(ValueLayout.JAVA_LONG, i, i);
         // 0 + 1 + ... + (n - 1), wrapping like the sum itself.
         this.expectedSum = (n % 2 == 0) ? (n / 2) * (n - 1) : n * ((n - 1) / 2);
+        compileSum();
+    }
+
+    /**
+     * Calls the summing loop often enough on a cached slice that the JIT compiles it as a method: before C2 the
+     * Vector API runs boxed and 10-100x slower, and a single pass over the buffer might not get there in time.
+     */
+    private void compileSum() {
+        long slice = Math.min(buffer.byteSize(), 16 * 1024);
+        long s = 0;
+        for (int i = 0; i < 5_000; i++) s += sum(buffer, 0, slice);
+        Blackhole.consume(s);
     }
 
     public long bytes() {
