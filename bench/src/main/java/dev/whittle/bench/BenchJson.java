@@ -23,7 +23,7 @@ public final class BenchJson {
 
     private BenchJson() {}
 
-    public static String write(BenchReport r) {
+    public static String write(ModelBenchReport r) {
         ArrayNode tests = JSON.createArrayNode();
         ModelFacts m = r.model();
         for (BenchResult b : r.results()) {
@@ -106,7 +106,7 @@ public final class BenchJson {
     }
 
     /** The entries of a report, as {@link #read} would give them back. */
-    public static List<Entry> entries(BenchReport r) {
+    public static List<Entry> entries(ModelBenchReport r) {
         return r.results().stream().map(b -> new Entry(b.name(), b.threads(), b.avgTs())).toList();
     }
 

@@ -11,7 +11,7 @@ public final class BenchTables {
     private BenchTables() {}
 
     /** {@code | model | size | params | backend | threads | test | t/s |}, one row per test. */
-    public static String results(BenchReport r) {
+    public static String results(ModelBenchReport r) {
         MarkdownTable t = new MarkdownTable()
                 .column("model", -30).column("size", 10).column("params", 10).column("backend", -10)
                 .column("threads", 7).column("test", 15).column("t/s", 20);
@@ -35,7 +35,7 @@ public final class BenchTables {
     }
 
     /** The decode bandwidth bound and how close each tg test came to it; empty when bandwidth was not measured. */
-    public static String boundLine(BenchReport r) {
+    public static String boundLine(ModelBenchReport r) {
         if (r.decodeBound().isEmpty()) return "";
         double bound = r.decodeBound().getAsDouble();
         StringBuilder sb = new StringBuilder(f("decode bound: %.2f t/s = %.2f GB/s (best, %d threads) / %.2f GB of weights read per token",

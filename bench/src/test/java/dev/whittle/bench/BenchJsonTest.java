@@ -60,7 +60,7 @@ class BenchJsonTest {
 
     @Test
     void readsBackWhatItWrites() {
-        BenchReport r = BenchTablesTest.report(null);
+        ModelBenchReport r = BenchTablesTest.report(null);
         assertEquals(BenchJson.entries(r), BenchJson.read(BenchJson.write(r), "x.json"));
         assertEquals(List.of(new BenchJson.Entry("pp128", 2, 144.0), new BenchJson.Entry("tg32", 2, 8.0)), BenchJson.entries(r));
     }

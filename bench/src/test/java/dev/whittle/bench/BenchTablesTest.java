@@ -17,8 +17,8 @@ class BenchTablesTest {
     static final MemoryBandwidth.Measurement ONE = new MemoryBandwidth.Measurement(1, 1L << 30, new double[] {11.5, 12.5}, true);
     static final MemoryBandwidth.Measurement TWO = new MemoryBandwidth.Measurement(2, 1L << 30, new double[] {18.0, 20.0}, true);
 
-    static BenchReport report(MemoryBandwidth.Measurement bw) {
-        return new BenchReport(FACTS, 512, "25+36-LTS (test)", "test cpu", RESULTS, bw);
+    static ModelBenchReport report(MemoryBandwidth.Measurement bw) {
+        return new ModelBenchReport(FACTS, 512, "25+36-LTS (test)", "test cpu", RESULTS, bw);
     }
 
     @Test

@@ -33,7 +33,7 @@ class ModelBenchmarkTest {
     static void load() throws Exception {
         written = SyntheticModel.writeGguf(SynthPreset.TINY_TEST, DType.F32, 1, dir.resolve("tiny.gguf"));
         model = ModelLoader.open(written.path());
-        engine = InferenceModel.load(model.config(), model.tensors(), new EngineOptions(2, 0));
+        engine = InferenceModel.load(model, new EngineOptions(2, 0));
     }
 
     @AfterAll
@@ -103,7 +103,7 @@ class ModelBenchmarkTest {
     void jsonOfARealRunHasLlamaBenchCounts() throws Exception {
         List<BenchResult> rs = new ModelBenchmark(engine, 1).run(new ModelBenchmark.Settings(8, 4, 2, 7), s -> {});
         ModelFacts f = ModelFacts.of(written.path().toString(), "tiny.gguf", model.config(), model.tensors());
-        JsonNode arr = new ObjectMapper().readTree(BenchJson.write(BenchReport.of(f, rs, null)));
+        JsonNode arr = new ObjectMapper().readTree(BenchJson.write(ModelBenchReport.of(f, rs, null)));
         assertEquals(2, arr.size());
         assertEquals(8, arr.get(0).get("n_prompt").asInt());
         assertEquals(0, arr.get(0).get("n_gen").asInt());

@@ -1,7 +1,7 @@
 package dev.whittle.cli;
 
 import dev.whittle.bench.BenchJson;
-import dev.whittle.bench.BenchReport;
+import dev.whittle.bench.ModelBenchReport;
 import dev.whittle.bench.BenchResult;
 import dev.whittle.bench.BenchTables;
 import dev.whittle.bench.MemoryBandwidth;
@@ -91,16 +91,16 @@ public final class BenchCommand implements Callable<Integer> {
             return 0;
         }
 
-        BenchReport report;
+        ModelBenchReport report;
         err.println("bench: loading " + model);
         try (Model m = ModelLoader.open(model)) {
             var tensors = m.tensors();
             String shortName = model.getFileName() == null ? model.toString() : model.getFileName().toString();
             ModelFacts facts = ModelFacts.of(model.toString(), shortName, m.config(), tensors);
             int bos = m.tokenizer().map(Tokenizer::bosId).orElse(-1);
-            try (InferenceModel engine = InferenceModel.load(m.config(), tensors, new EngineOptions(n, 0), model)) {
+            try (InferenceModel engine = InferenceModel.load(m, new EngineOptions(n, 0))) {
                 List<BenchResult> results = new ModelBenchmark(engine, bos).run(settings, line -> err.println("bench: " + line));
-                report = BenchReport.of(facts, results, bandwidth.isEmpty() ? null : bandwidth.getLast());
+                report = ModelBenchReport.of(facts, results, bandwidth.isEmpty() ? null : bandwidth.getLast());
             }
         }
         if (json) {

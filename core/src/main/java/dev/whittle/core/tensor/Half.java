@@ -14,10 +14,13 @@ public final class Half {
     }
 
     /**
-     * Nearest binary16 (ties to even). Identical to ggml's {@code ggml_compute_fp32_to_fp16} for every
-     * non-NaN input; a NaN stays a NaN with its sign (ggml always writes the quiet NaN 0x7E00).
+     * Nearest binary16 (ties to even), identical to ggml's {@code ggml_compute_fp32_to_fp16} for every input:
+     * a NaN becomes the quiet NaN 0x7E00 with the input's sign (payloads are not kept).
      */
     public static short fromFloat(float value) {
+        if (Float.isNaN(value)) {
+            return (short) (((Float.floatToRawIntBits(value) >>> 16) & 0x8000) | 0x7E00);
+        }
         return Float.floatToFloat16(value);
     }
 
