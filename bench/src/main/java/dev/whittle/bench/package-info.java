@@ -3,6 +3,7 @@
  * second over repeated runs ({@link dev.whittle.bench.ModelBenchmark}), the machine's memory read bandwidth and the
  * decode speed it allows ({@link dev.whittle.bench.MemoryBandwidth}), llama-bench's markdown and JSON outputs
  * ({@link dev.whittle.bench.BenchTables}, {@link dev.whittle.bench.BenchJson}) and a ratio-based regression gate
- * against a previous run ({@link dev.whittle.bench.RegressionGate}).
+ * against a previous run ({@link dev.whittle.bench.RegressionGate}); also JMH matmul benchmarks
+ * ({@link dev.whittle.bench.MatmulBenchmark}).
  */
 package dev.whittle.bench;
