@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One matmul of a rows × cols weight matrix with {@code tokens} activation vectors: tokens = 1 is decode
- * (matvec, bound by weight bandwidth), 32/128 is prefill (bound by compute). {@link BenchReport} turns the
+ * (matvec, bound by weight bandwidth), 32/128 is prefill (bound by compute). {@link ModelBenchReport} turns the
  * scores into GFLOP/s (2·rows·cols·tokens per op) and GB/s of weight bytes read.
  * <p>Run (from the repository root):
  * <pre>
