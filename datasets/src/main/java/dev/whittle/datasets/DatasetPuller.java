@@ -12,7 +12,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.nio.ByteBuffer;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -109,6 +114,7 @@ public final class DatasetPuller {
                 throw new DatasetException("dataset " + dataset.name() + ": sha256 mismatch for " + url + ": got "
                         + sha + ", expected " + dataset.sha256() + "; nothing was saved");
             }
+            makeReadable(verified);
             Files.move(verified, target, StandardCopyOption.ATOMIC_MOVE);
             progress.accept(dataset.name() + ": sha256 verified, saved " + target);
             return target;
@@ -137,7 +143,7 @@ public final class DatasetPuller {
             long expected = info.headers().firstValueAsLong("content-length").orElse(-1);
             announced.set(expected);
             if (info.statusCode() != 200 || expected > limit) {
-                return HttpResponse.BodySubscribers.replacing(null);
+                return refusing();
             }
             DownloadSubscriber subscriber = new DownloadSubscriber(file, limit, new ProgressReporter(dataset.name(), expected));
             body.set(subscriber);
@@ -187,6 +193,46 @@ public final class DatasetPuller {
                     + ": got " + received + " of " + expected + " bytes; nothing was saved");
         }
         return response.body();
+    }
+
+    /** A body subscriber that cancels at once: an error page or oversized body is not worth reading. */
+    private static HttpResponse.BodySubscriber<String> refusing() {
+        CompletableFuture<String> done = new CompletableFuture<>();
+        return new HttpResponse.BodySubscriber<>() {
+            @Override
+            public CompletionStage<String> getBody() {
+                return done;
+            }
+
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscription.cancel();
+                done.complete(null);
+            }
+
+            @Override
+            public void onNext(List<ByteBuffer> item) {
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                done.complete(null);
+            }
+
+            @Override
+            public void onComplete() {
+                done.complete(null);
+            }
+        };
+    }
+
+    /** Makes the saved file readable by others like any downloaded file (temp files are created owner-only). */
+    private static void makeReadable(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // not a POSIX file system, or not allowed: keep the default permissions
+        }
     }
 
     /** Reports every 10% when the length is known, else every 4 MB. */

@@ -17,7 +17,10 @@ import java.util.List;
  * (GPT-2, Llama 3) see the same pre-tokens as with the whole text. <b>Boundary effect:</b> a tokenizer that
  * treats the start of its input specially still does so at each piece: SentencePiece with a dummy prefix
  * (Llama 1/2) tokenizes the first word of every piece as if preceded by a space, so roughly one id per piece
- * differs from the whole-text ids. A piece longer than the limit is kept whole when there is no cut point in it.
+ * differs from the whole-text ids (measured with stories260K's tokenizer and 16 K-char pieces: wiki.test.raw
+ * gives 809,369 ids instead of 809,289 over 81 pieces; the TinyStories slice 392,990 instead of 393,018 over 49).
+ * That tokenizer takes well under 2 s on the whole 1.3 MB wiki.test.raw, so whole is the default. A piece longer
+ * than the limit is kept whole when there is no cut point in it.
  *
  * @param maxPieceChars 0 for whole-text tokenization, otherwise the piece length limit in chars
  */

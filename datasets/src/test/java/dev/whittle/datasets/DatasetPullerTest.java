@@ -3,6 +3,7 @@ package dev.whittle.datasets;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,21 +38,26 @@ class DatasetPullerTest {
     private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicInteger requests = new AtomicInteger();
     private final List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private byte[] shakespeare;
-    private byte[] wikiZip;
-    private byte[] zipWithoutEntry;
+    private static byte[] shakespeare;
+    private static byte[] wikiZip;
+    private static byte[] zipWithoutEntry;
 
-    @BeforeEach
-    void start() throws IOException {
+    @BeforeAll
+    static void readFixtures() throws IOException {
         shakespeare = Files.readAllBytes(DatasetRegistry.fileIn(SHAKESPEARE, Fixtures.datasets()));
         wikiZip = zip("wikitext-2-raw/wiki.test.raw",
                 Files.readAllBytes(DatasetRegistry.fileIn(WIKI_TEST, Fixtures.datasets())));
         zipWithoutEntry = zip("wikitext-2-raw/other.raw", new byte[]{1, 2, 3});
+    }
+
+    @BeforeEach
+    void start() throws IOException {
         byte[] tampered = shakespeare.clone();
         tampered[1000] ^= 1;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/input.txt", ex -> send(ex, 200, shakespeare, shakespeare.length));
         server.createContext("/tampered.txt", ex -> send(ex, 200, tampered, tampered.length));
+        server.createContext("/huge.txt", ex -> send(ex, 200, new byte[0], 1L << 40));
         server.createContext("/missing.txt", ex -> send(ex, 404, "not found".getBytes(), 9));
         // announces the full length, sends half, then the connection closes
         server.createContext("/truncated.txt", ex -> send(ex, 200, Arrays.copyOf(shakespeare, shakespeare.length / 2),
@@ -91,6 +97,7 @@ class DatasetPullerTest {
         requests.incrementAndGet();
         exchange.sendResponseHeaders(status, announced);
         OutputStream out = exchange.getResponseBody();
+        out.flush(); // the headers reach the client even if the body is then cut short
         out.write(body);
         out.close();
     }
@@ -127,6 +134,7 @@ class DatasetPullerTest {
         assertEquals(dir.resolve("tinyshakespeare").resolve("input.txt"), file);
         assertEquals(SHAKESPEARE.sha256(), Sha256.of(file));
         assertEquals(List.of(file), filesUnder(dir), "no temp files left");
+        assertTrue(Files.isReadable(file));
         assertTrue(progress.stream().anyMatch(l -> l.contains("(100%)")), progress.toString());
         assertTrue(progress.getLast().contains("sha256 verified"), progress.toString());
         assertEquals("ok", Datasets.info(SHAKESPEARE, dir).status());
@@ -168,6 +176,14 @@ class DatasetPullerTest {
         DatasetException e = assertThrows(DatasetException.class,
                 () -> puller().pull(SHAKESPEARE, dir, url("/missing.txt")));
         assertTrue(e.getMessage().contains("HTTP 404"), e.getMessage());
+        assertEquals(List.of(), filesUnder(dir));
+    }
+
+    @Test
+    void oversizedBodyIsRefusedFromItsLength(@TempDir Path dir) throws IOException {
+        DatasetException e = assertThrows(DatasetException.class,
+                () -> puller().pull(SHAKESPEARE, dir, url("/huge.txt")));
+        assertTrue(e.getMessage().contains("announces 1099511627776 bytes"), e.getMessage());
         assertEquals(List.of(), filesUnder(dir));
     }
 

@@ -49,6 +49,25 @@ class TokenizationTest {
         assertEquals(" = Robert Boulter = \n".length(), rows.get(1).length);
     }
 
+    /**
+     * With a real SentencePiece tokenizer (stories260K's, llama-spm with a dummy prefix) the boundary effect is
+     * bounded by the number of pieces: on wiki.test.raw each piece starts with " " and gains one id.
+     */
+    @Test
+    void pieceBoundaryEffectWithSentencePieceIsAtMostOneIdPerPiece() {
+        Tokenizer spm = dev.whittle.core.tokenizer.GgufTokenizers.fromGguf(
+                Fixtures.root().resolve("models/stories260K/stories260K.gguf"));
+        String text = DatasetRegistry.resolve("wikitext2-test", Fixtures.datasets()).source().wholeText();
+        int[] whole = Tokenization.WHOLE.encode(spm, text);
+        int[] pieces = Tokenization.pieces(16_384).encode(spm, text);
+        int count = Tokenization.split(text, 16_384).size();
+        int delta = pieces.length - whole.length;
+        assertTrue(delta != 0 && Math.abs(delta) <= count, "delta " + delta + " over " + count + " pieces");
+        // The first piece is tokenized identically apart from its final words near the cut.
+        int firstPiece = spm.encode(Tokenization.split(text, 16_384).get(0)).length;
+        assertArrayEquals(java.util.Arrays.copyOf(whole, firstPiece - 5), java.util.Arrays.copyOf(pieces, firstPiece - 5));
+    }
+
     @Test
     void splitEdgeCases() {
         assertEquals(List.of("a\n", "b\n", "c"), Tokenization.split("a\nb\nc", 2));

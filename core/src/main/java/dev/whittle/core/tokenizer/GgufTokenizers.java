@@ -60,7 +60,7 @@ public final class GgufTokenizers {
                 PreTokenizer p = PreTokenizer.forName(pre);
                 if (p == null) throw new ModelFormatException(file, "unsupported pre-tokenizer " + PRE + " = '" + pre + "'");
                 boolean ignoreMerges = switch (p.name()) {
-                    case "llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2" -> true;
+                    case "llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2", "tekken" -> true;
                     default -> false;
                 };
                 List<String> merges = strings(file, md, MERGES);

@@ -142,7 +142,11 @@ public final class Gpt2BpeTokenizer implements Tokenizer {
                     }
                 }
                 case USER_DEFINED -> bytes.writeBytes(t.getBytes(StandardCharsets.UTF_8));
-                case BYTE -> bytes.write(SentencePieceBpeTokenizer.byteValue(t));
+                case BYTE -> {
+                    int b = SentencePieceBpeTokenizer.byteValue(t);
+                    if (b >= 0) bytes.write(b);
+                    else bytes.writeBytes(t.getBytes(StandardCharsets.UTF_8));
+                }
                 default -> { } // control, unknown, unused: no text
             }
         }

@@ -40,7 +40,7 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
         for (int b = 0; b < 256; b++) {
             int id = vocab.id(String.format("<0x%02X>", b));
             if (id < 0 && b < 0x80) id = vocab.id(String.valueOf((char) b));
-            byteTokens[b] = id < 0 ? vocab.unkId() : id;
+            byteTokens[b] = id;
         }
         boolean independent = true;
         for (int i = 0; i < vocab.size() && independent; i++) {
@@ -65,6 +65,22 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
             if (f.isText()) {
                 String s = (addSpacePrefix && prevSpecial ? " " : "") + f.text();
                 encodeFragment(s.replace(' ', SPACE), out);
+                prevSpecial = false;
+            } else {
+                out.add(f.token());
+                prevSpecial = true;
+            }
+        }
+        return out.toArray();
+    }
+
+    /** Merging over each whole fragment, never word by word: the reference for the word-split shortcut. */
+    int[] encodeWithoutWordSplit(String text) {
+        IntList out = new IntList(Math.max(16, text.length() / 3));
+        boolean prevSpecial = true;
+        for (SpecialTokenSplitter.Fragment f : splitter.split(text)) {
+            if (f.isText()) {
+                encodeChunk(((addSpacePrefix && prevSpecial ? " " : "") + f.text()).replace(' ', SPACE), out);
                 prevSpecial = false;
             } else {
                 out.add(f.token());
@@ -138,9 +154,13 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
             if (id >= 0) {
                 out.add(id);
             } else {
-                for (byte b : piece.getBytes(StandardCharsets.UTF_8)) {
-                    int t = byteTokens[b & 0xFF];
-                    if (t >= 0) out.add(t);
+                byte[] bytes = piece.getBytes(StandardCharsets.UTF_8);
+                boolean all = true;
+                for (byte b : bytes) all &= byteTokens[b & 0xFF] >= 0;
+                if (all) {
+                    for (byte b : bytes) out.add(byteTokens[b & 0xFF]);
+                } else if (vocab.unkId() >= 0) {
+                    out.add(vocab.unkId()); // no byte fallback in this vocabulary
                 }
             }
         }
@@ -163,8 +183,12 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
                 case NORMAL -> vocab.token(id).replace(SPACE, ' ');
                 case USER_DEFINED -> vocab.token(id);
                 case BYTE -> {
-                    bytes.write(byteValue(vocab.token(id)));
-                    yield null;
+                    int b = byteValue(vocab.token(id));
+                    if (b >= 0) {
+                        bytes.write(b);
+                        yield null;
+                    }
+                    yield vocab.token(id); // a "byte" token that is not <0xXX>: its text is all we have
                 }
                 default -> "";
             };
@@ -177,12 +201,13 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
-    /** The byte of a {@code <0xXX>} token. */
+    /** The byte of a {@code <0xXX>} token, -1 if the text has another form. */
     static int byteValue(String token) {
         if (token.length() == 6 && token.startsWith("<0x") && token.endsWith(">")) {
-            return Integer.parseInt(token.substring(3, 5), 16);
+            int hi = Character.digit(token.charAt(3), 16), lo = Character.digit(token.charAt(4), 16);
+            if (hi >= 0 && lo >= 0) return hi * 16 + lo;
         }
-        throw new IllegalArgumentException("not a byte token: " + token);
+        return -1;
     }
 
     @Override public int vocabSize() { return vocab.size(); }

@@ -13,6 +13,7 @@ import dev.whittle.core.gguf.GgufValue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -38,7 +39,25 @@ public final class TokenizerConversion {
     private TokenizerConversion() {}
 
     /** The contents of the HF tokenizer files written for a GGUF vocabulary. */
-    public record HfTokenizerFiles(String tokenizerJson, String tokenizerConfigJson, String specialTokensMapJson) {}
+    public record HfTokenizerFiles(String tokenizerJson, String tokenizerConfigJson, String specialTokensMapJson) {
+        /** Writes tokenizer.json, tokenizer_config.json and special_tokens_map.json into dir, each atomically. */
+        public void writeTo(Path dir) throws IOException {
+            Files.createDirectories(dir);
+            writeAtomically(dir.resolve("tokenizer.json"), tokenizerJson);
+            writeAtomically(dir.resolve("tokenizer_config.json"), tokenizerConfigJson);
+            writeAtomically(dir.resolve("special_tokens_map.json"), specialTokensMapJson);
+        }
+
+        private static void writeAtomically(Path target, String content) throws IOException {
+            Path tmp = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".tmp");
+            try {
+                Files.writeString(tmp, content);
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
 
     // ---------------------------------------------------------------- HF → GGUF
 
@@ -165,17 +184,36 @@ public final class TokenizerConversion {
         return false;
     }
 
-    /** llama.cpp's pre-tokenizer name for a HF byte-level pre-tokenizer, recognised by its split regex. */
+    /** Pre-tokenizer names whose regex lists {@link #ggufToHf} writes and {@link #preName} recognises. */
+    private static final List<String> KNOWN_PRE = List.of("gpt-2", "llama-bpe", "qwen2", "falcon", "starcoder",
+            "deepseek-coder", "deepseek-llm", "default", "bloom", "viking");
+
+    /**
+     * llama.cpp's pre-tokenizer name for a HF byte-level pre-tokenizer, recognised by its Split regexes:
+     * HF's own llama3/qwen2 regexes, or any regex list this class writes.
+     */
     private static String preName(JsonNode pre) {
+        List<String> regexes = new ArrayList<>();
         for (JsonNode n : flatten(pre)) {
-            if (!"Split".equals(n.path("type").asText())) continue;
-            String regex = n.path("pattern").path("Regex").asText("");
-            if (regex.equals(HF_LLAMA3)) return "llama-bpe";
-            if (regex.equals(HF_QWEN2)) return "qwen2";
-            if (regex.equals(HF_GPT2)) return "gpt-2";
-            return "default";
+            if ("Split".equals(n.path("type").asText())) regexes.add(n.path("pattern").path("Regex").asText(""));
         }
-        return "gpt-2"; // a bare ByteLevel pre-tokenizer splits with GPT-2's regex
+        if (regexes.isEmpty()) return "gpt-2"; // a bare ByteLevel pre-tokenizer splits with GPT-2's regex
+        if (regexes.size() == 1) {
+            if (regexes.get(0).equals(HF_LLAMA3)) return "llama-bpe";
+            if (regexes.get(0).equals(HF_QWEN2)) return "qwen2";
+        }
+        for (String name : KNOWN_PRE) {
+            if (hfRegexes(PreTokenizer.forName(name)).equals(regexes)) return name;
+        }
+        return "default";
+    }
+
+    /** The Split regexes written for a pre-tokenizer (GPT-2's with its final "|\s+" restored). */
+    private static List<String> hfRegexes(PreTokenizer p) {
+        List<String> regexes = new ArrayList<>(p.regexes());
+        // llama.cpp's GPT-2 regex leaves out the final "|\s+" because unmatched runs are kept anyway
+        if (regexes.contains(PRE_GPT2)) regexes.set(regexes.indexOf(PRE_GPT2), HF_GPT2);
+        return regexes;
     }
 
     private static final String HF_GPT2 = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
@@ -271,10 +309,7 @@ public final class TokenizerConversion {
         root.putNull("normalizer");
         ObjectNode seq = root.putObject("pre_tokenizer").put("type", "Sequence");
         ArrayNode pres = seq.putArray("pretokenizers");
-        List<String> regexes = new ArrayList<>(p.regexes());
-        // llama.cpp's GPT-2 regex leaves out the final "|\s+" because unmatched runs are kept anyway
-        if (regexes.contains(PRE_GPT2)) regexes.set(regexes.indexOf(PRE_GPT2), HF_GPT2);
-        for (String r : regexes) {
+        for (String r : hfRegexes(p)) {
             ObjectNode split = pres.addObject().put("type", "Split");
             split.putObject("pattern").put("Regex", r);
             split.put("behavior", "Isolated").put("invert", false);

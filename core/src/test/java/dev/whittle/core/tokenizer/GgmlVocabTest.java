@@ -1,6 +1,5 @@
 package dev.whittle.core.tokenizer;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -12,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** llama.cpp's own tokenizer test vectors (test-tokenizer-0), encoded without BOS/EOS. */
 class GgmlVocabTest {
 
-    /** name, expected number of passing cases (all of them unless noted in the report). */
+    /** Every case of every vocabulary with test vectors must give exactly llama.cpp's ids. */
     @ParameterizedTest(name = "{0}")
     @CsvSource({"llama-spm", "phi-3", "gpt-2", "deepseek-coder", "mpt", "falcon", "refact", "starcoder", "deepseek-llm", "bert-bge"})
     void testVectors(String name) throws Exception {

@@ -19,9 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class TokenizerConversionTest {
 
     private static Path writeHf(Path dir, TokenizerConversion.HfTokenizerFiles files) throws Exception {
-        Files.writeString(dir.resolve("tokenizer.json"), files.tokenizerJson());
-        Files.writeString(dir.resolve("tokenizer_config.json"), files.tokenizerConfigJson());
-        Files.writeString(dir.resolve("special_tokens_map.json"), files.specialTokensMapJson());
+        files.writeTo(dir);
+        assertEquals(files.tokenizerJson(), Files.readString(dir.resolve("tokenizer.json")));
+        try (var listing = Files.list(dir)) {
+            assertEquals(3, listing.count(), "exactly the three files, no temp files left");
+        }
         return dir;
     }
 
@@ -64,7 +66,7 @@ class TokenizerConversionTest {
 
     /** llama.cpp's vectors through HF after GGUF → tokenizer.json, and through us after the way back. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"gpt-2", "llama-spm"})
+    @ValueSource(strings = {"gpt-2", "llama-spm", "deepseek-coder"})
     void ggmlVocabRoundTripsThroughTokenizerJson(String name, @TempDir Path dir) throws Exception {
         Map<String, GgufValue> md;
         try (GgufFile f = GgufFile.open(Fixtures.vocab(name))) {
