@@ -19,6 +19,24 @@ class IntPackingTest {
         assertEquals(-128, IntPacking.unpack(new int[] {33409}, 2, 8)); // padding code 0 reads back as -offset
     }
 
+    /** Expected int32 values of compressed-tensors' own test_pack_to_int32 / test_unpack_from_int32 cases. */
+    @Test
+    void matchesCompressedTensorsPackToInt32TestVectors() {
+        check(4, new int[] {1}, 9);
+        check(8, new int[] {1}, 129);
+        check(4, new int[] {1, 2, 3, 4}, 52137);
+        check(4, new int[] {-8, -7, -6, -5, -4, -3, -2, -1}, 1985229328);
+        check(8, new int[] {1, 2, 3, 4}, -2071756159);
+        check(8, new int[] {-128, -127, -126, -125}, 50462976);
+        check(4, new int[] {-8, -7, -6, -5, -4, -3, -2, -1, 1, 2, 3, 4}, 1985229328, 52137);
+        check(8, new int[] {1, 2, 3, 4, -128, -127, -126, -125}, -2071756159, 50462976);
+    }
+
+    private static void check(int bits, int[] values, int... words) {
+        assertArrayEquals(words, IntPacking.pack(values, 0, values.length, bits));
+        for (int i = 0; i < values.length; i++) assertEquals(values[i], IntPacking.unpack(words, i, bits));
+    }
+
     @Test
     void fourBitCodesFillWordsFromTheLowestNibble() {
         // signed -8..7 -> codes 0..15; column i of a word sits at bits 4*(i mod 8)
