@@ -120,10 +120,12 @@ public final class Model implements AutoCloseable {
     /** The raw GGUF metadata when the model came from a GGUF file, else empty. */
     public Map<String, GgufValue> ggufMetadata() { return ggufMetadata; }
 
-    /** Number of weights (elements of all tensors). */
+    /** Number of weights (elements of all tensors; a packed grouped-int weight counts its [out, in] elements). */
     public long parameterCount() {
         long n = 0;
-        for (String name : sources.keySet()) n += tensor(name).elementCount();
+        for (String name : sources.keySet())
+            if (!GroupedIntWeights.isParameterTensor(name)) n += tensor(name).elementCount();
+        for (GroupedIntWeight w : quantizedWeights().values()) n += (long) w.rows() * w.cols();
         return n;
     }
 

@@ -39,6 +39,7 @@ class IntExportTest {
             IntExport.write(src, out, bits, group, sym, Progress.NONE);
             try (Model q = ModelLoader.open(out); Arena arena = Arena.ofConfined()) {
                 Map<String, GroupedIntWeight> weights = q.quantizedWeights();
+                assertEquals(src.parameterCount(), q.parameterCount());
                 assertEquals(35, weights.size()); // 5 layers × q,k,v,o,gate,up,down
                 for (String name : src.tensorNames()) {
                     Tensor t = src.tensor(name);
