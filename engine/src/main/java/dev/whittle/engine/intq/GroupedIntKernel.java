@@ -8,6 +8,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
@@ -18,13 +19,16 @@ import java.nio.ByteOrder;
  * {@code w·p + k} of every word w. One lane then works on one word: shift, mask and convert code k of L words at
  * once, subtract the zero code, multiply by plane k, and after all p planes scale by the word's group scale. Words
  * must not straddle groups, so the group size must be a multiple of p (or the whole row); other layouts, and the
- * few words left over after the last full vector, take the scalar path. Each output is one row·token dot product
+ * few words left over after the last full vector, take the scalar path. Up to four tokens share each decoded
+ * word vector (prefill). Each output is one row·token dot product
  * whose operation order depends only on the row length, never on the batch size or the row split across threads.
  */
 public final class GroupedIntKernel {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
     private static final int L = FS.length();
+    private static final int TOKENS_PER_PASS = 4;
+    private static final ValueLayout.OfInt WORD = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private GroupedIntKernel() {}
 
@@ -60,37 +64,74 @@ public final class GroupedIntKernel {
         float[] wordZero = new float[words];
         MemorySegment packed = w.packed();
         float[] planes = p.planes();
+        float[] sums = new float[TOKENS_PER_PASS];
         for (int r = rowStart; r < rowEnd; r++) {
             rowParameters(w, r, wordScale, wordZero);
             long rowByte = 4L * r * words;
-            for (int t = 0; t < n; t++) {
-                int xBase = t * pf * words;
-                float sum = 0f;
-                if (vecWords > 0) {
-                    FloatVector acc = FloatVector.zero(FS);
-                    for (int wi = 0; wi < vecWords; wi += L) {
-                        IntVector codes = IntVector.fromMemorySegment(IS, packed, rowByte + 4L * wi, ByteOrder.LITTLE_ENDIAN);
-                        FloatVector zero = FloatVector.fromArray(FS, wordZero, wi);
-                        FloatVector inner = FloatVector.zero(FS);
-                        for (int k = 0; k < pf; k++) {
-                            IntVector code = codes.lanewise(VectorOperators.LSHR, bits * k).and(mask);
-                            FloatVector q = ((FloatVector) code.convert(VectorOperators.I2F, 0)).sub(zero);
-                            inner = q.fma(FloatVector.fromArray(FS, planes, xBase + k * words + wi), inner);
-                        }
-                        acc = inner.fma(FloatVector.fromArray(FS, wordScale, wi), acc);
+            for (int t0 = 0; t0 < n; t0 += TOKENS_PER_PASS) {
+                int count = Math.min(TOKENS_PER_PASS, n - t0);
+                if (vecWords > 0) vectorSums(packed, rowByte, planes, wordScale, wordZero, t0, count, pf, words, bits, mask, vecWords, sums);
+                else java.util.Arrays.fill(sums, 0f);
+                for (int j = 0; j < count; j++) {
+                    int xBase = (t0 + j) * pf * words;
+                    float sum = sums[j];
+                    for (int wi = vecWords; wi < words; wi++) {
+                        int word = packed.get(WORD, rowByte + 4L * wi);
+                        float inner = 0f;
+                        for (int k = 0; k < pf; k++)
+                            inner += (((word >>> (bits * k)) & mask) - wordZero[wi]) * planes[xBase + k * words + wi];
+                        sum += inner * wordScale[wi];
                     }
-                    sum = acc.reduceLanes(VectorOperators.ADD);
+                    out[(t0 + j) * rows + r] = sum;
                 }
-                for (int wi = vecWords; wi < words; wi++) {
-                    int word = packed.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), rowByte + 4L * wi);
-                    float inner = 0f;
-                    for (int k = 0; k < pf; k++)
-                        inner += (((word >>> (bits * k)) & mask) - wordZero[wi]) * planes[xBase + k * words + wi];
-                    sum += inner * wordScale[wi];
-                }
-                out[t * rows + r] = sum;
             }
         }
+    }
+
+    /**
+     * Vector part of up to four tokens' dot products with one row, decoding each word vector once for all of them.
+     * Per token the operations are the same whatever {@code count}, so a token's result does not depend on its batch.
+     */
+    private static void vectorSums(MemorySegment packed, long rowByte, float[] planes, float[] wordScale,
+                                   float[] wordZero, int t0, int count, int pf, int words, int bits, int mask,
+                                   int vecWords, float[] sums) {
+        int stride = pf * words;
+        // missing tokens of a short pass repeat the first one; their sums are ignored
+        int b0 = t0 * stride;
+        int b1 = count > 1 ? b0 + stride : b0;
+        int b2 = count > 2 ? b0 + 2 * stride : b0;
+        int b3 = count > 3 ? b0 + 3 * stride : b0;
+        FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+        for (int wi = 0; wi < vecWords; wi += L) {
+            IntVector codes = IntVector.fromMemorySegment(IS, packed, rowByte + 4L * wi, ByteOrder.LITTLE_ENDIAN);
+            FloatVector zero = FloatVector.fromArray(FS, wordZero, wi);
+            FloatVector i0 = FloatVector.zero(FS), i1 = i0, i2 = i0, i3 = i0;
+            for (int k = 0; k < pf; k++) {
+                IntVector code = codes.lanewise(VectorOperators.LSHR, bits * k).and(mask);
+                FloatVector q = ((FloatVector) code.convert(VectorOperators.I2F, 0)).sub(zero);
+                int off = k * words + wi;
+                i0 = q.fma(FloatVector.fromArray(FS, planes, b0 + off), i0);
+                i1 = q.fma(FloatVector.fromArray(FS, planes, b1 + off), i1);
+                i2 = q.fma(FloatVector.fromArray(FS, planes, b2 + off), i2);
+                i3 = q.fma(FloatVector.fromArray(FS, planes, b3 + off), i3);
+            }
+            FloatVector scale = FloatVector.fromArray(FS, wordScale, wi);
+            a0 = i0.fma(scale, a0);
+            a1 = i1.fma(scale, a1);
+            a2 = i2.fma(scale, a2);
+            a3 = i3.fma(scale, a3);
+        }
+        sums[0] = sumLanes(a0);
+        sums[1] = sumLanes(a1);
+        sums[2] = sumLanes(a2);
+        sums[3] = sumLanes(a3);
+    }
+
+    /** Lanes added in a fixed order: reduceLanes(ADD) may reorder them differently once compiled. */
+    private static float sumLanes(FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < L; i++) s += v.lane(i);
+        return s;
     }
 
     /** Per word of row r: its group's scale and zero code (2^(b−1) + signed zero point). */
