@@ -18,7 +18,7 @@ import java.util.Optional;
  * stay in the mapped file.
  * <p>
  * Bits come from the quantization_config when one is known; otherwise they are inferred from the packed width,
- * which is unambiguous unless rows are very short. Group size is scales' width; symmetric means no zero points.
+ * among 8, 4 and 2 bits (3-bit checkpoints need the config). Group size is scales' width; symmetric means no zero points.
  */
 public final class GroupedIntWeights {
     public static final String PACKED = ".weight_packed";
@@ -104,7 +104,7 @@ public final class GroupedIntWeights {
 
     private static int inferBits(int cols, long words, String name, Path source) {
         int found = -1;
-        for (int b : new int[] {8, 4, 3, 2}) {
+        for (int b : new int[] {8, 4, 2}) { // 3-bit (10 codes a word) needs the config: it collides with 4-bit widths
             if (IntPacking.wordsFor(cols, b) != words) continue;
             if (found >= 0) throw new ModelFormatException(source, "tensor " + name + ": bits per weight are ambiguous (" + found + " or " + b + ") without a quantization_config");
             found = b;
