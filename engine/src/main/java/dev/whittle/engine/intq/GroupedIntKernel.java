@@ -19,7 +19,8 @@ import java.nio.ByteOrder;
  * {@code w·p + k} of every word w. One lane then works on one word: shift, mask and convert code k of L words at
  * once, subtract the zero code, multiply by plane k, and after all p planes scale by the word's group scale. Words
  * must not straddle groups, so the group size must be a multiple of p (or the whole row); other layouts, and the
- * few words left over after the last full vector, take the scalar path. Up to four tokens share each decoded
+ * words left over after the last full vector take half-width vectors (when the preferred ones are wider than
+ * 256 bits), then the scalar path. Up to four tokens share each decoded
  * word vector (prefill). Each output is one row·token dot product
  * whose operation order depends only on the row length, never on the batch size or the row split across threads.
  */
@@ -27,6 +28,10 @@ public final class GroupedIntKernel {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
     private static final int L = FS.length();
+    /** Half-width vectors for the words left after the full-width ones (short rows of small models). */
+    private static final VectorSpecies<Float> FS_HALF = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Integer> IS_HALF = IntVector.SPECIES_256;
+    private static final int L_HALF = L > FS_HALF.length() ? FS_HALF.length() : 0;
     private static final int TOKENS_PER_PASS = 4;
     private static final ValueLayout.OfInt WORD = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -60,11 +65,13 @@ public final class GroupedIntKernel {
         int words = p.words(), pf = w.packFactor(), bits = w.bits(), rows = w.rows(), n = p.n();
         int mask = IntPacking.mask(bits);
         int vecWords = words - words % L;
+        int halfEnd = L_HALF == 0 ? vecWords : vecWords + (words - vecWords) / L_HALF * L_HALF;
         float[] wordScale = new float[words];
         float[] wordZero = new float[words];
         MemorySegment packed = w.packed();
         float[] planes = p.planes();
         float[] sums = new float[TOKENS_PER_PASS];
+        float[] halfSums = new float[TOKENS_PER_PASS];
         for (int r = rowStart; r < rowEnd; r++) {
             rowParameters(w, r, wordScale, wordZero);
             long rowByte = 4L * r * words;
@@ -72,10 +79,12 @@ public final class GroupedIntKernel {
                 int count = Math.min(TOKENS_PER_PASS, n - t0);
                 if (vecWords > 0) vectorSums(packed, rowByte, planes, wordScale, wordZero, t0, count, pf, words, bits, mask, vecWords, sums);
                 else java.util.Arrays.fill(sums, 0f);
+                if (halfEnd > vecWords) halfSums(packed, rowByte, planes, wordScale, wordZero, t0, count, pf, words, bits, mask, vecWords, halfEnd, halfSums);
+                else java.util.Arrays.fill(halfSums, 0f);
                 for (int j = 0; j < count; j++) {
                     int xBase = (t0 + j) * pf * words;
-                    float sum = sums[j];
-                    for (int wi = vecWords; wi < words; wi++) {
+                    float sum = sums[j] + halfSums[j];
+                    for (int wi = halfEnd; wi < words; wi++) {
                         int word = packed.get(WORD, rowByte + 4L * wi);
                         float inner = 0f;
                         for (int k = 0; k < pf; k++)
@@ -127,10 +136,52 @@ public final class GroupedIntKernel {
         sums[3] = sumLanes(a3);
     }
 
+    /** {@link #vectorSums} on half-width vectors over words [from, to). */
+    private static void halfSums(MemorySegment packed, long rowByte, float[] planes, float[] wordScale,
+                                   float[] wordZero, int t0, int count, int pf, int words, int bits, int mask,
+                                   int from, int to, float[] sums) {
+        int stride = pf * words;
+        // missing tokens of a short pass repeat the first one; their sums are ignored
+        int b0 = t0 * stride;
+        int b1 = count > 1 ? b0 + stride : b0;
+        int b2 = count > 2 ? b0 + 2 * stride : b0;
+        int b3 = count > 3 ? b0 + 3 * stride : b0;
+        FloatVector a0 = FloatVector.zero(FS_HALF), a1 = a0, a2 = a0, a3 = a0;
+        for (int wi = from; wi < to; wi += L_HALF) {
+            IntVector codes = IntVector.fromMemorySegment(IS_HALF, packed, rowByte + 4L * wi, ByteOrder.LITTLE_ENDIAN);
+            FloatVector zero = FloatVector.fromArray(FS_HALF, wordZero, wi);
+            FloatVector i0 = FloatVector.zero(FS_HALF), i1 = i0, i2 = i0, i3 = i0;
+            for (int k = 0; k < pf; k++) {
+                IntVector code = codes.lanewise(VectorOperators.LSHR, bits * k).and(mask);
+                FloatVector q = ((FloatVector) code.convert(VectorOperators.I2F, 0)).sub(zero);
+                int off = k * words + wi;
+                i0 = q.fma(FloatVector.fromArray(FS_HALF, planes, b0 + off), i0);
+                i1 = q.fma(FloatVector.fromArray(FS_HALF, planes, b1 + off), i1);
+                i2 = q.fma(FloatVector.fromArray(FS_HALF, planes, b2 + off), i2);
+                i3 = q.fma(FloatVector.fromArray(FS_HALF, planes, b3 + off), i3);
+            }
+            FloatVector scale = FloatVector.fromArray(FS_HALF, wordScale, wi);
+            a0 = i0.fma(scale, a0);
+            a1 = i1.fma(scale, a1);
+            a2 = i2.fma(scale, a2);
+            a3 = i3.fma(scale, a3);
+        }
+        sums[0] = sumHalfLanes(a0);
+        sums[1] = sumHalfLanes(a1);
+        sums[2] = sumHalfLanes(a2);
+        sums[3] = sumHalfLanes(a3);
+    }
+
     /** Lanes added in a fixed order: reduceLanes(ADD) may reorder them differently once compiled. */
     private static float sumLanes(FloatVector v) {
         float s = 0f;
         for (int i = 0; i < L; i++) s += v.lane(i);
+        return s;
+    }
+
+    private static float sumHalfLanes(FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < L_HALF; i++) s += v.lane(i);
         return s;
     }
 
