@@ -1,5 +1,7 @@
 package dev.whittle.engine;
 
+import dev.whittle.core.intq.GroupedIntWeight;
+import dev.whittle.core.intq.GroupedIntWeights;
 import dev.whittle.core.model.Architecture;
 import dev.whittle.core.model.Model;
 import dev.whittle.core.model.ModelConfig;
@@ -58,7 +60,7 @@ public final class InferenceModel implements AutoCloseable {
 
     /** Runs a model opened by {@link dev.whittle.core.model.ModelLoader}; the model must stay open while this one runs. */
     public static InferenceModel load(Model model, EngineOptions options) {
-        return load(model.config(), model.tensors(), options, model.path());
+        return load(model.config(), model.tensors(), model.quantizedWeights(), options, model.path());
     }
 
     public static InferenceModel load(ModelConfig config, Map<String, Tensor> tensors, EngineOptions options) {
@@ -74,11 +76,17 @@ public final class InferenceModel implements AutoCloseable {
      */
     public static InferenceModel load(ModelConfig config, Map<String, Tensor> tensors, EngineOptions options,
                                       Path source) {
+        return load(config, tensors, GroupedIntWeights.find(tensors, null, source), options, source);
+    }
+
+    /** As above, with grouped-int (compressed-tensors) Linear weights given explicitly, keyed {@code X.weight}. */
+    private static InferenceModel load(ModelConfig config, Map<String, Tensor> tensors,
+                                       Map<String, GroupedIntWeight> grouped, EngineOptions options, Path source) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(tensors, "tensors");
         Objects.requireNonNull(options, "options");
         checkConfig(config);
-        WeightSet w = new WeightSet(tensors, source == null ? IN_MEMORY : source);
+        WeightSet w = new WeightSet(tensors, grouped, source == null ? IN_MEMORY : source);
         Activation act = Activation.parse(config.hiddenAct());
         return config.architecture() == Architecture.GPT2
                 ? loadGpt2(config, w, options, act)
@@ -182,8 +190,10 @@ public final class InferenceModel implements AutoCloseable {
 
     /** An HF Linear: weight [out, in], optional bias [out]. */
     private static Projection linear(WeightSet w, String name, int out, int in) {
-        Tensor weight = w.require(name + ".weight", out, in);
         float[] bias = w.optionalVector(name + ".bias", out).orElse(null);
+        var packed = w.grouped(name + ".weight", out, in); // compressed-tensors grouped ints run packed
+        if (packed.isPresent()) return new GroupedIntProjection(packed.get(), bias);
+        Tensor weight = w.require(name + ".weight", out, in);
         return new KernelProjection(weight, kernelFor(w, weight), bias);
     }
 

@@ -1,6 +1,7 @@
 package dev.whittle.engine;
 
 import dev.whittle.core.ModelFormatException;
+import dev.whittle.core.intq.GroupedIntWeight;
 import dev.whittle.core.tensor.Dequantizer;
 import dev.whittle.core.tensor.Tensor;
 
@@ -16,10 +17,21 @@ import java.util.Optional;
 final class WeightSet {
     private final Map<String, Tensor> tensors;
     private final Path source;
+    private final Map<String, GroupedIntWeight> grouped;
 
-    WeightSet(Map<String, Tensor> tensors, Path source) {
+    WeightSet(Map<String, Tensor> tensors, Map<String, GroupedIntWeight> grouped, Path source) {
         this.tensors = tensors;
+        this.grouped = grouped;
         this.source = source;
+    }
+
+    /** A Linear weight stored packed as grouped ints (compressed-tensors), checked to be [out, in]. */
+    Optional<GroupedIntWeight> grouped(String name, int out, int in) {
+        GroupedIntWeight g = grouped.get(name);
+        if (g == null) g = grouped.get("transformer." + name);
+        if (g != null && (g.rows() != out || g.cols() != in))
+            throw error("tensor " + g.name() + " has shape [" + g.rows() + ", " + g.cols() + "], expected [" + out + ", " + in + "]");
+        return Optional.ofNullable(g);
     }
 
     Path source() {

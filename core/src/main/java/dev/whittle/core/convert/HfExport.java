@@ -96,7 +96,8 @@ public final class HfExport {
                 .entrySet().stream().max(java.util.Map.Entry.comparingByValue()).map(java.util.Map.Entry::getKey).orElse(DType.F32);
     }
 
-    private static void writeTokenizer(Model model, Path dir) throws IOException {
+    /** Copies or converts the model's tokenizer files into {@code dir} (shared with {@link dev.whittle.core.intq.IntExport}). */
+    public static void writeTokenizer(Model model, Path dir) throws IOException {
         if (model.format() == ModelFormat.SAFETENSORS && model.path() != null) {
             Path srcDir = Files.isDirectory(model.path()) ? model.path() : model.path().toAbsolutePath().getParent();
             for (String f : List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.model"))
@@ -111,7 +112,7 @@ public final class HfExport {
         }
     }
 
-    private static String generationConfig(ModelConfig c) {
+    public static String generationConfig(ModelConfig c) {
         StringBuilder sb = new StringBuilder("{\n");
         if (c.bosTokenId() >= 0) sb.append("  \"bos_token_id\": ").append(c.bosTokenId()).append(",\n");
         if (c.eosTokenId() >= 0) sb.append("  \"eos_token_id\": ").append(c.eosTokenId()).append(",\n");

@@ -1,6 +1,8 @@
 package dev.whittle.core.model;
 
 import dev.whittle.core.gguf.GgufValue;
+import dev.whittle.core.intq.GroupedIntWeight;
+import dev.whittle.core.intq.GroupedIntWeights;
 import dev.whittle.core.tensor.Tensor;
 import dev.whittle.core.tokenizer.Tokenizer;
 
@@ -33,6 +35,7 @@ public final class Model implements AutoCloseable {
     private final Map<String, GgufValue> ggufMetadata;
     private final Arena arena;
     private final List<AutoCloseable> resources;
+    private volatile Map<String, GroupedIntWeight> quantizedWeights;
 
     Model(ModelConfig config, ModelFormat format, Path path, List<Path> weightFiles,
           LinkedHashMap<String, Supplier<Tensor>> sources, Tokenizer tokenizer, Map<String, GgufValue> ggufMetadata,
@@ -91,15 +94,38 @@ public final class Model implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Grouped-int Linear weights (compressed-tensors pack-quantized checkpoints) keyed by weight name
+     * ({@code X.weight}), views over the mapped {@code X.weight_packed}/{@code _scale}/{@code _zero_point} tensors;
+     * empty for models without them. Built on first use.
+     */
+    public Map<String, GroupedIntWeight> quantizedWeights() {
+        Map<String, GroupedIntWeight> q = quantizedWeights;
+        if (q == null) {
+            synchronized (this) {
+                if (quantizedWeights == null) quantizedWeights = GroupedIntWeights.of(this);
+                q = quantizedWeights;
+            }
+        }
+        return q;
+    }
+
+    /** The grouped-int weight {@code X.weight}, if this model stores it packed. */
+    public Optional<GroupedIntWeight> quantizedWeight(String name) {
+        return Optional.ofNullable(quantizedWeights().get(name));
+    }
+
     public Optional<Tokenizer> tokenizer() { return Optional.ofNullable(tokenizer); }
 
     /** The raw GGUF metadata when the model came from a GGUF file, else empty. */
     public Map<String, GgufValue> ggufMetadata() { return ggufMetadata; }
 
-    /** Number of weights (elements of all tensors). */
+    /** Number of weights (elements of all tensors; a packed grouped-int weight counts its [out, in] elements). */
     public long parameterCount() {
         long n = 0;
-        for (String name : sources.keySet()) n += tensor(name).elementCount();
+        for (String name : sources.keySet())
+            if (!GroupedIntWeights.isParameterTensor(name)) n += tensor(name).elementCount();
+        for (GroupedIntWeight w : quantizedWeights().values()) n += (long) w.rows() * w.cols();
         return n;
     }
 

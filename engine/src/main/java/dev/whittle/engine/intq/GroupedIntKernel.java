@@ -1,0 +1,201 @@
+package dev.whittle.engine.intq;
+
+import dev.whittle.core.intq.GroupedIntWeight;
+import dev.whittle.core.intq.IntPacking;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Vector API matmul over compressed-tensors packed integer weights, reading the int32 words in place.
+ * <p>
+ * A word holds {@code p = 32/b} consecutive columns, code k at bits {@code b·k}. Rather than scattering codes back
+ * into column order, {@link #prepare} transposes the activations to match: plane k of a token holds column
+ * {@code w·p + k} of every word w. One lane then works on one word: shift, mask and convert code k of L words at
+ * once, subtract the zero code, multiply by plane k, and after all p planes scale by the word's group scale. Words
+ * must not straddle groups, so the group size must be a multiple of p (or the whole row); other layouts, and the
+ * words left over after the last full vector take half-width vectors (when the preferred ones are wider than
+ * 256 bits), then the scalar path. Up to four tokens share each decoded
+ * word vector (prefill). Each output is one row·token dot product
+ * whose operation order depends only on the row length, never on the batch size or the row split across threads.
+ */
+public final class GroupedIntKernel {
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
+    private static final int L = FS.length();
+    /** Half-width vectors for the words left after the full-width ones (short rows of small models). */
+    private static final VectorSpecies<Float> FS_HALF = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Integer> IS_HALF = IntVector.SPECIES_256;
+    private static final int L_HALF = L > FS_HALF.length() ? FS_HALF.length() : 0;
+    private static final int TOKENS_PER_PASS = 4;
+    private static final ValueLayout.OfInt WORD = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private GroupedIntKernel() {}
+
+    /** Activations transposed to the word-plane layout of one weight shape. */
+    public record Prepared(float[] x, float[] planes, int n, int cols, int bits, int words) {}
+
+    /** x is [n × cols] row-major. */
+    public static Prepared prepare(GroupedIntWeight w, float[] x, int n) {
+        int cols = w.cols(), pf = w.packFactor(), words = w.packedCols();
+        float[] planes = new float[n * pf * words];
+        for (int t = 0; t < n; t++) {
+            int base = t * pf * words;
+            for (int c = 0; c < cols; c++) planes[base + (c % pf) * words + c / pf] = x[t * cols + c];
+        }
+        return new Prepared(x, planes, n, cols, w.bits(), words);
+    }
+
+    /** Whether rows of {@code w} can take the vector path (words never straddle groups). */
+    public static boolean vectorizable(GroupedIntWeight w) {
+        return w.perChannel() || w.groupSize() % w.packFactor() == 0;
+    }
+
+    public static void multiply(GroupedIntWeight w, Prepared p, float[] out, int rowStart, int rowEnd) {
+        if (p.cols() != w.cols() || p.bits() != w.bits()) throw new IllegalArgumentException("activations prepared for another weight shape");
+        if (!vectorizable(w)) {
+            GroupedIntReference.multiply(w, p.x(), p.n(), out, rowStart, rowEnd);
+            return;
+        }
+        int words = p.words(), pf = w.packFactor(), bits = w.bits(), rows = w.rows(), n = p.n();
+        int mask = IntPacking.mask(bits);
+        int vecWords = words - words % L;
+        int halfEnd = L_HALF == 0 ? vecWords : vecWords + (words - vecWords) / L_HALF * L_HALF;
+        float[] wordScale = new float[words];
+        float[] wordZero = new float[words];
+        MemorySegment packed = w.packed();
+        float[] planes = p.planes();
+        float[] sums = new float[TOKENS_PER_PASS];
+        float[] halfSums = new float[TOKENS_PER_PASS];
+        for (int r = rowStart; r < rowEnd; r++) {
+            rowParameters(w, r, wordScale, wordZero);
+            long rowByte = 4L * r * words;
+            for (int t0 = 0; t0 < n; t0 += TOKENS_PER_PASS) {
+                int count = Math.min(TOKENS_PER_PASS, n - t0);
+                if (vecWords > 0) vectorSums(packed, rowByte, planes, wordScale, wordZero, t0, count, pf, words, bits, mask, vecWords, sums);
+                else java.util.Arrays.fill(sums, 0f);
+                if (halfEnd > vecWords) halfSums(packed, rowByte, planes, wordScale, wordZero, t0, count, pf, words, bits, mask, vecWords, halfEnd, halfSums);
+                else java.util.Arrays.fill(halfSums, 0f);
+                for (int j = 0; j < count; j++) {
+                    int xBase = (t0 + j) * pf * words;
+                    float sum = sums[j] + halfSums[j];
+                    for (int wi = halfEnd; wi < words; wi++) {
+                        int word = packed.get(WORD, rowByte + 4L * wi);
+                        float inner = 0f;
+                        for (int k = 0; k < pf; k++)
+                            inner += (((word >>> (bits * k)) & mask) - wordZero[wi]) * planes[xBase + k * words + wi];
+                        sum += inner * wordScale[wi];
+                    }
+                    out[(t0 + j) * rows + r] = sum;
+                }
+            }
+        }
+    }
+
+    /**
+     * Vector part of up to four tokens' dot products with one row, decoding each word vector once for all of them.
+     * Per token the operations are the same whatever {@code count}, so a token's result does not depend on its batch.
+     */
+    private static void vectorSums(MemorySegment packed, long rowByte, float[] planes, float[] wordScale,
+                                   float[] wordZero, int t0, int count, int pf, int words, int bits, int mask,
+                                   int vecWords, float[] sums) {
+        int stride = pf * words;
+        // missing tokens of a short pass repeat the first one; their sums are ignored
+        int b0 = t0 * stride;
+        int b1 = count > 1 ? b0 + stride : b0;
+        int b2 = count > 2 ? b0 + 2 * stride : b0;
+        int b3 = count > 3 ? b0 + 3 * stride : b0;
+        FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+        for (int wi = 0; wi < vecWords; wi += L) {
+            IntVector codes = IntVector.fromMemorySegment(IS, packed, rowByte + 4L * wi, ByteOrder.LITTLE_ENDIAN);
+            FloatVector zero = FloatVector.fromArray(FS, wordZero, wi);
+            FloatVector i0 = FloatVector.zero(FS), i1 = i0, i2 = i0, i3 = i0;
+            for (int k = 0; k < pf; k++) {
+                IntVector code = codes.lanewise(VectorOperators.LSHR, bits * k).and(mask);
+                FloatVector q = ((FloatVector) code.convert(VectorOperators.I2F, 0)).sub(zero);
+                int off = k * words + wi;
+                i0 = q.fma(FloatVector.fromArray(FS, planes, b0 + off), i0);
+                i1 = q.fma(FloatVector.fromArray(FS, planes, b1 + off), i1);
+                i2 = q.fma(FloatVector.fromArray(FS, planes, b2 + off), i2);
+                i3 = q.fma(FloatVector.fromArray(FS, planes, b3 + off), i3);
+            }
+            FloatVector scale = FloatVector.fromArray(FS, wordScale, wi);
+            a0 = i0.fma(scale, a0);
+            a1 = i1.fma(scale, a1);
+            a2 = i2.fma(scale, a2);
+            a3 = i3.fma(scale, a3);
+        }
+        sums[0] = sumLanes(a0);
+        sums[1] = sumLanes(a1);
+        sums[2] = sumLanes(a2);
+        sums[3] = sumLanes(a3);
+    }
+
+    /** {@link #vectorSums} on half-width vectors over words [from, to). */
+    private static void halfSums(MemorySegment packed, long rowByte, float[] planes, float[] wordScale,
+                                   float[] wordZero, int t0, int count, int pf, int words, int bits, int mask,
+                                   int from, int to, float[] sums) {
+        int stride = pf * words;
+        // missing tokens of a short pass repeat the first one; their sums are ignored
+        int b0 = t0 * stride;
+        int b1 = count > 1 ? b0 + stride : b0;
+        int b2 = count > 2 ? b0 + 2 * stride : b0;
+        int b3 = count > 3 ? b0 + 3 * stride : b0;
+        FloatVector a0 = FloatVector.zero(FS_HALF), a1 = a0, a2 = a0, a3 = a0;
+        for (int wi = from; wi < to; wi += L_HALF) {
+            IntVector codes = IntVector.fromMemorySegment(IS_HALF, packed, rowByte + 4L * wi, ByteOrder.LITTLE_ENDIAN);
+            FloatVector zero = FloatVector.fromArray(FS_HALF, wordZero, wi);
+            FloatVector i0 = FloatVector.zero(FS_HALF), i1 = i0, i2 = i0, i3 = i0;
+            for (int k = 0; k < pf; k++) {
+                IntVector code = codes.lanewise(VectorOperators.LSHR, bits * k).and(mask);
+                FloatVector q = ((FloatVector) code.convert(VectorOperators.I2F, 0)).sub(zero);
+                int off = k * words + wi;
+                i0 = q.fma(FloatVector.fromArray(FS_HALF, planes, b0 + off), i0);
+                i1 = q.fma(FloatVector.fromArray(FS_HALF, planes, b1 + off), i1);
+                i2 = q.fma(FloatVector.fromArray(FS_HALF, planes, b2 + off), i2);
+                i3 = q.fma(FloatVector.fromArray(FS_HALF, planes, b3 + off), i3);
+            }
+            FloatVector scale = FloatVector.fromArray(FS_HALF, wordScale, wi);
+            a0 = i0.fma(scale, a0);
+            a1 = i1.fma(scale, a1);
+            a2 = i2.fma(scale, a2);
+            a3 = i3.fma(scale, a3);
+        }
+        sums[0] = sumHalfLanes(a0);
+        sums[1] = sumHalfLanes(a1);
+        sums[2] = sumHalfLanes(a2);
+        sums[3] = sumHalfLanes(a3);
+    }
+
+    /** Lanes added in a fixed order: reduceLanes(ADD) may reorder them differently once compiled. */
+    private static float sumLanes(FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < L; i++) s += v.lane(i);
+        return s;
+    }
+
+    private static float sumHalfLanes(FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < L_HALF; i++) s += v.lane(i);
+        return s;
+    }
+
+    /** Per word of row r: its group's scale and zero code (2^(b−1) + signed zero point). */
+    private static void rowParameters(GroupedIntWeight w, int r, float[] wordScale, float[] wordZero) {
+        int pf = w.packFactor(), words = wordScale.length, offset = IntPacking.offset(w.bits());
+        int wordsPerGroup = w.perChannel() ? words : w.groupSize() / pf;
+        for (int g = 0, start = 0; start < words; g++, start += wordsPerGroup) {
+            float s = w.scale(r, g);
+            float z = offset + w.zeroPoint(r, g);
+            for (int wi = start, end = Math.min(words, start + wordsPerGroup); wi < end; wi++) {
+                wordScale[wi] = s;
+                wordZero[wi] = z;
+            }
+        }
+    }
+}
