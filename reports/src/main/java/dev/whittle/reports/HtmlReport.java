@@ -224,7 +224,7 @@ final class HtmlReport {
                     h.append("<td class=\"missing\">").append(Format.MISSING).append("</td>");
                 } else {
                     h.append("<td data-value=\"").append(Format.raw(x)).append("\" style=\"background:").append(heat(max == 0 ? 0 : x / max))
-                            .append("\">").append(Format.f("%.4f", x)).append("</td>");
+                            .append("\">").append(x != 0 && x < 1e-3 ? Format.f("%.2e", x) : Format.f("%.4f", x)).append("</td>");
                 }
             }
             h.append("</tr>\n");
