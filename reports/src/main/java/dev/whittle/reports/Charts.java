@@ -88,6 +88,7 @@ final class Charts {
         r.setItemLabelAnchorOffset(7);
 
         NumberAxis x = axis("bits per weight");
+        x.setAutoRangeMinimumSize(2.0);   // one point (or one size) still gets a readable axis
         NumberAxis y = axis(yLabel);
         XYPlot plot = new XYPlot(data, x, y, r);
         stylePlot(plot);
@@ -170,6 +171,7 @@ final class Charts {
         a.setTickLabelPaint(Palette.TEXT);
         a.setAutoRangeIncludesZero(false);
         a.setAutoRangeStickyZero(false);
+        a.setNumberFormatOverride(new TickFormat());
         return a;
     }
 

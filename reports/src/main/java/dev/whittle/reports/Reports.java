@@ -37,6 +37,15 @@ public final class Reports {
         writeAtomically(out, render(Variant.load(resultsFiles), format));
     }
 
+    /** Temp files are created owner-only; a report is meant to be shared. */
+    private static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep its defaults
+        }
+    }
+
     /** Writes {@code text} as UTF-8 via a temp file in {@code out}'s directory and a rename. */
     public static void writeAtomically(Path out, String text) {
         try {
@@ -45,6 +54,7 @@ public final class Reports {
             Path tmp = Files.createTempFile(dir, "." + out.getFileName() + ".", ".tmp");
             try {
                 Files.writeString(tmp, text, StandardCharsets.UTF_8);
+                readableByAll(tmp);
                 try {
                     Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {

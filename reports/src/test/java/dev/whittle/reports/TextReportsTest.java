@@ -44,6 +44,17 @@ class TextReportsTest {
     }
 
     @Test
+    void tickLabelsArePlainDecimalsExceptForTinyMagnitudes() {
+        TickFormat f = new TickFormat();
+        assertEquals("3.73712", f.format(3.737120000001));
+        assertEquals("1250", f.format(1250.0));
+        assertEquals("0", f.format(0.0));
+        assertEquals("0.0125", f.format(0.0125));
+        assertEquals("5.14e-07", f.format(5.14e-7));
+        assertEquals("-2.5", f.format(-2.5));
+    }
+
+    @Test
     void formatsAndNames() {
         assertEquals(ReportFormat.MD, ReportFormat.forFile(Path.of("x/summary.md")));
         assertEquals(ReportFormat.CSV, ReportFormat.forFile(Path.of("a.CSV")));

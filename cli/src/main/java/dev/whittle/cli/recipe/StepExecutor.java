@@ -40,8 +40,10 @@ public class StepExecutor {
                                 DType.parse(c.type()).orElseThrow(), progress);
                         case Step.Quantize q -> quantize(m, q, tmp, dataDir, threads, progress);
                     }
+                    move(tmp, out);
+                } finally {
+                    Files.deleteIfExists(tmp);
                 }
-                move(tmp, out);
                 if (input != base) Files.deleteIfExists(input);
                 input = out;
             }
