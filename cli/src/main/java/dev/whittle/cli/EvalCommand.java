@@ -64,6 +64,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = {"-t", "--threads"}, description = "Threads (default: all cores).")
     Integer threads;
 
+    @Option(names = {"-b", "--batch"}, defaultValue = "512", description = "Tokens per forward call (default: ${DEFAULT-VALUE}); results do not depend on it.")
+    int batch;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed for random prompts (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -82,8 +85,8 @@ public final class EvalCommand implements Callable<Integer> {
         List<String> args = spec.commandLine().getParseResult().originalArgs();
         ConsoleProgress bar = ConsoleProgress.forStderr();
         EvalRun.Options o = new EvalRun.Options(model, t, ctx, dataset, DataDirectory.resolve(dataDir), protocol, chunks,
-                kld ? base : null, kld ? baseLogits : null, saveBaseLogits, latency, nPrompt, nGen, repetitions, memory, seed, args);
-        Results r = EvalRun.run(o, line -> System.err.println(line));
+                kld ? base : null, kld ? baseLogits : null, saveBaseLogits, latency, nPrompt, nGen, repetitions, memory, seed, batch, args);
+        Results r = EvalRun.run(o, line -> System.err.println(line), bar);
         System.out.print(ResultsPrinter.render(r));
         if (output != null) {
             ResultsIo.write(output, r);

@@ -49,7 +49,7 @@ public final class GenerateCommand implements Callable<Integer> {
             Tokenizer tok = m.tokenizer().orElseThrow(() -> new IllegalArgumentException(model + ": the model has no tokenizer to encode the prompt with"));
             EngineOptions opts = EngineOptions.defaults();
             if (threads != null) opts = opts.withThreads(threads);
-            try (InferenceModel engine = InferenceModel.load(m.config(), m.tensors(), opts)) {
+            try (InferenceModel engine = InferenceModel.load(m, opts)) {
                 int[] promptIds = promptTokens(m, tok);
                 if (promptIds.length == 0) throw new IllegalArgumentException("empty prompt and the tokenizer has no BOS token to start from");
                 Sampler sampler = new Sampler(temperature, topP, seed);

@@ -22,16 +22,29 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.gguf")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.gguf|DIR", description = "A .gguf file, or a directory for a HF SafeTensors model.")
     Path output;
 
     @Override
     public Integer call() throws Exception {
         SynthPreset p = SynthPreset.byId(preset);
         DType t = DType.parse(type).orElseThrow(() -> new IllegalArgumentException("--type " + type + ": unknown type"));
-        if (!output.getFileName().toString().endsWith(".gguf"))
-            throw new IllegalArgumentException(output + ": synth writes GGUF; name the output *.gguf");
-        SyntheticModel.Result r = SyntheticModel.writeGguf(p, t, seed, output);
+        boolean gguf = output.getFileName().toString().endsWith(".gguf");
+        if (!gguf && t.isBlockQuantized())
+            throw new IllegalArgumentException("--type " + type + ": GGUF block types need a .gguf output");
+        // A HF directory is the GGUF streamed through the converter, so both paths share one generator.
+        Path ggufFile = gguf ? output : output.toAbsolutePath().resolveSibling("." + output.getFileName() + ".synth.gguf");
+        SyntheticModel.Result r;
+        try {
+            r = SyntheticModel.writeGguf(p, t, seed, ggufFile);
+            if (!gguf) {
+                try (var m = dev.whittle.core.model.ModelLoader.open(ggufFile)) {
+                    dev.whittle.core.convert.ModelConverter.convert(m, output, dev.whittle.core.convert.ModelConverter.Target.SAFETENSORS, t, ConsoleProgress.forStderr());
+                }
+            }
+        } finally {
+            if (!gguf) java.nio.file.Files.deleteIfExists(ggufFile);
+        }
         System.out.printf("wrote %s: %s, %,d parameters, %s of weights, seed %d%n", output, p.id(), r.parameters(), Units.bytes(r.bytes()), seed);
         for (String f : r.fallbacks()) System.out.println("  fallback: " + f);
         return 0;

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code whittle} command: a thin picocli front over the library modules. */
 @Command(name = "whittle", mixinStandardHelpOptions = true, version = "whittle 0.1.0",
         description = "Shrink language models to fit the hardware you own, and measure what it cost.",
-        subcommands = {InspectCommand.class, ConvertCommand.class, SynthCommand.class, GenerateCommand.class, EvalCommand.class, ReportCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, ConvertCommand.class, SynthCommand.class, GenerateCommand.class, EvalCommand.class, DatasetsCommand.class, DemoCommand.class, ReportCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
 public final class Whittle implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -24,7 +24,8 @@ public final class Whittle implements Runnable {
         CommandLine cl = new CommandLine(new Whittle());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof dev.whittle.core.ModelFormatException || ex instanceof IllegalArgumentException
-                    || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
+                    || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException
+                    || ex instanceof dev.whittle.datasets.DatasetException) {
                 cmd.getErr().println("whittle: " + ex.getMessage());
                 return 2;
             }

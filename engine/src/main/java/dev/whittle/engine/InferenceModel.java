@@ -1,6 +1,7 @@
 package dev.whittle.engine;
 
 import dev.whittle.core.model.Architecture;
+import dev.whittle.core.model.Model;
 import dev.whittle.core.model.ModelConfig;
 import dev.whittle.core.tensor.DType;
 import dev.whittle.core.tensor.Tensor;
@@ -42,7 +43,9 @@ public final class InferenceModel implements AutoCloseable {
                            Projection lmHead, Activation activation) {
         this.config = config;
         this.options = options;
-        this.maxContext = options.maxContext() > 0 ? options.maxContext() : config.contextLength();
+        int limit = options.maxContext() > 0 ? options.maxContext() : config.contextLength();
+        // learned positions end where the table does; rotary ones extrapolate at the user's request
+        this.maxContext = positionEmbedding != null ? Math.min(limit, positionEmbedding.count()) : limit;
         this.tokenEmbedding = tokenEmbedding;
         this.positionEmbedding = positionEmbedding;
         this.rope = rope;
@@ -51,6 +54,11 @@ public final class InferenceModel implements AutoCloseable {
         this.lmHead = lmHead;
         this.activation = activation;
         this.parallel = new Parallel(options.threads());
+    }
+
+    /** Runs a model opened by {@link dev.whittle.core.model.ModelLoader}; the model must stay open while this one runs. */
+    public static InferenceModel load(Model model, EngineOptions options) {
+        return load(model.config(), model.tensors(), options, model.path());
     }
 
     public static InferenceModel load(ModelConfig config, Map<String, Tensor> tensors, EngineOptions options) {
@@ -114,7 +122,8 @@ public final class InferenceModel implements AutoCloseable {
         }
         Norm norm = new Norm(w.vector("model.norm.weight", h), null, eps);
         Projection head = outputHead(c, w, embed);
-        return new InferenceModel(c, options, embedding(w, embed), null, Rope.of(c), layers, norm, head, act);
+        float[] ropeFactors = w.optionalVector("rope_freqs.weight", c.headDim() / 2).orElse(null);
+        return new InferenceModel(c, options, embedding(w, embed), null, Rope.of(c, ropeFactors), layers, norm, head, act);
     }
 
     private static InferenceModel loadGpt2(ModelConfig c, WeightSet w, EngineOptions options, Activation act) {
@@ -146,9 +155,9 @@ public final class InferenceModel implements AutoCloseable {
     }
 
     private static Embedding embedding(WeightSet w, Tensor table) {
-        if (!WeightSet.readableRows(table.dtype())) {
-            throw w.error("tensor " + table.name() + " has dtype " + table.dtype()
-                    + "; embedding lookups need F32/F16/BF16/F64 until a row dequantizer is available");
+        if (table.dtype().byteSize(table.dim(1)) < 0) {
+            throw w.error("tensor " + table.name() + " rows of " + table.dim(1) + " are not whole " + table.dtype()
+                    + " blocks");
         }
         return new Embedding(table, Math.toIntExact(table.dim(0)), Math.toIntExact(table.dim(1)));
     }
@@ -163,7 +172,7 @@ public final class InferenceModel implements AutoCloseable {
     }
 
     private static LinearKernel kernelFor(WeightSet w, Tensor t) {
-        return Kernels.forDType(t.dtype()).orElseThrow(() -> w.error("tensor " + t.name() + " has dtype "
+        return KernelSelection.forDType(t.dtype()).orElseThrow(() -> w.error("tensor " + t.name() + " has dtype "
                 + t.dtype() + ", which no matmul kernel supports"));
     }
 

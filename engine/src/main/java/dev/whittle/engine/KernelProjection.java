@@ -36,7 +36,7 @@ final class KernelProjection implements Projection {
     public float[] apply(float[] x, int n, Parallel parallel) {
         float[] out = new float[n * rows];
         LinearKernel.PreparedInput in = kernel.prepare(weight.dtype(), x, n, cols);
-        parallel.forRange(rows, MIN_ROWS_PER_THREAD,
+        parallel.forRange(rows, Parallel.minChunk((long) cols * n, MIN_ROWS_PER_THREAD),
                 (start, end) -> kernel.multiply(weight.dtype(), weight.data(), rows, cols, in, out, start, end));
         Projection.addBias(out, n, bias);
         return out;

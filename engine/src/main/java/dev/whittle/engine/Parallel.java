@@ -35,6 +35,17 @@ final class Parallel implements AutoCloseable {
         return threads;
     }
 
+    /**
+     * Multiply-adds a chunk should carry before handing it to another thread is worth the hand-off
+     * (roughly tens of microseconds of work).
+     */
+    static final long MIN_WORK_PER_CHUNK = 16_384;
+
+    /** The smallest chunk of items, each costing {@code workPerItem} multiply-adds, worth a thread of its own. */
+    static int minChunk(long workPerItem, int floor) {
+        return (int) Math.max(floor, Math.min(Integer.MAX_VALUE, MIN_WORK_PER_CHUNK / Math.max(1, workPerItem)));
+    }
+
     /** Runs task over [0, count) in at most {@code threads} contiguous chunks; small ranges stay on the caller. */
     void forRange(int count, int minChunk, RangeTask task) {
         int chunks = Math.min(threads, Math.max(1, count / Math.max(1, minChunk)));

@@ -15,11 +15,24 @@ final class Rope {
     }
 
     static Rope of(ModelConfig config) {
+        return of(config, null);
+    }
+
+    /**
+     * @param frequencyFactors llama.cpp's {@code rope_freqs} tensor (GGUF Llama 3.1+): per-pair divisors of the
+     *                         base frequencies that encode the llama3 scaling; null if absent. Used only when the
+     *                         config names no scaling itself, so the scaling is never applied twice.
+     */
+    static Rope of(ModelConfig config, float[] frequencyFactors) {
         int half = config.headDim() / 2;
         double[] inv = new double[half];
         for (int i = 0; i < half; i++) inv[i] = 1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / config.headDim());
         RopeScaling s = config.ropeScaling();
-        if (s != null && !s.isNone() && !"default".equals(s.type())) {
+        boolean configScaling = s != null && !s.isNone() && !"default".equals(s.type());
+        if (frequencyFactors != null && !configScaling) {
+            for (int i = 0; i < half; i++) inv[i] /= frequencyFactors[i];
+        }
+        if (configScaling) {
             switch (s.type()) {
                 case "linear" -> {
                     // positions / factor is the same angle as frequency / factor

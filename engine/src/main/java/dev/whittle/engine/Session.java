@@ -2,6 +2,8 @@ package dev.whittle.engine;
 
 import dev.whittle.core.model.ModelConfig;
 
+import java.util.Arrays;
+
 
 /**
  * One running sequence: the KV cache and the next position. {@link #prefill} feeds a batch of tokens (all
@@ -36,25 +38,61 @@ public final class Session {
         position = 0;
     }
 
+    /** Receives the logits of each fed position in order; see {@link #prefill(int[], LogitsSink)}. */
+    @FunctionalInterface
+    public interface LogitsSink {
+        /** @param index position within the fed tokens (0-based); logits [vocab], the caller's to keep */
+        void accept(int index, float[] logits);
+    }
+
+    /** Tokens whose logits are computed together when streaming them to a {@link LogitsSink}. */
+    private static final int LOGIT_ROWS_PER_BATCH = 16;
+
     /** Feeds tokens and returns the logits [vocab] predicting the token after the last one. */
     public float[] prefill(int[] tokens) {
-        return forward(tokens, false);
+        float[] x = forward(tokens);
+        return logits(x, tokens.length - 1, 1);
     }
 
     /**
      * Feeds tokens and returns the logits of every position, flat row-major [tokens.length × vocab]: row t
-     * predicts the token after tokens[t] (what perplexity needs).
+     * predicts the token after tokens[t] (what perplexity needs). For long inputs with large vocabularies
+     * prefer {@link #prefill(int[], LogitsSink)}, which never holds more than a few rows.
      */
     public float[] prefillAll(int[] tokens) {
-        return forward(tokens, true);
+        long size = (long) tokens.length * config.vocabSize();
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(tokens.length + " × " + config.vocabSize()
+                    + " logits do not fit one array; use prefill(tokens, sink)");
+        }
+        float[] x = forward(tokens);
+        return logits(x, 0, tokens.length);
+    }
+
+    /** Feeds tokens and hands the logits of every position to {@code sink}, in order, a few rows at a time. */
+    public void prefill(int[] tokens, LogitsSink sink) {
+        float[] x = forward(tokens);
+        int vocab = config.vocabSize();
+        for (int from = 0; from < tokens.length; from += LOGIT_ROWS_PER_BATCH) {
+            int rows = Math.min(LOGIT_ROWS_PER_BATCH, tokens.length - from);
+            float[] batch = logits(x, from, rows);
+            for (int r = 0; r < rows; r++) sink.accept(from + r, Arrays.copyOfRange(batch, r * vocab, (r + 1) * vocab));
+        }
     }
 
     /** Feeds one token and returns the logits [vocab] for the next. */
     public float[] decode(int token) {
-        return forward(new int[] {token}, false);
+        return prefill(new int[] {token});
     }
 
-    private float[] forward(int[] tokens, boolean allLogits) {
+    /** Final norm and output head over hidden rows [from, from+rows) of x. */
+    private float[] logits(float[] x, int from, int rows) {
+        float[] normed = model.finalNorm.rows(x, from, rows);
+        return model.lmHead.apply(normed, rows, model.parallel);
+    }
+
+    /** Runs all blocks over the tokens, appends them to the cache and returns the final hidden states [n × hidden]. */
+    private float[] forward(int[] tokens) {
         int n = tokens.length;
         if (n == 0) throw new IllegalArgumentException("no tokens to feed");
         if (n > remaining()) {
@@ -78,12 +116,7 @@ public final class Session {
             layer(l, model.layers.get(l), x, n, angles);
         }
         position += n;
-        int from = allLogits ? 0 : n - 1;
-        int rows = n - from;
-        float[] normed = model.finalNorm.rows(x, from, rows);
-        float[] logits = model.lmHead.apply(normed, rows, model.parallel);
-        assert logits.length == rows * vocab;
-        return logits;
+        return x;
     }
 
     private void layer(int index, LayerWeights w, float[] x, int n, Angles angles) {
@@ -154,7 +187,8 @@ public final class Session {
         float[] values = cache.values(layer);
         float[] out = new float[n * qd];
         int start = position;
-        model.parallel.forRange(n * heads, 1, (from, to) -> {
+        long workPerHead = 2L * (start + n) * hd;
+        model.parallel.forRange(n * heads, Parallel.minChunk(workPerHead, 1), (from, to) -> {
             float[] scores = new float[start + n];
             for (int idx = from; idx < to; idx++) {
                 int t = idx / heads;

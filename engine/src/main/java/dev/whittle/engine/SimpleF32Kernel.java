@@ -10,10 +10,10 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * A stand-in matmul for float weights (F32, F16, BF16) until the per-dtype kernels land: F32 rows are read
- * straight from the mapped segment with vector loads; F16/BF16 rows are widened once into a scratch row
- * and reused for every token of the batch. Each output is one row·token dot product computed the same way
- * whatever the row range, so results do not depend on how rows are split over threads.
+ * A stand-in matmul for float weights (F32, F16, BF16) until the per-dtype kernels land: each weight row is
+ * copied (F32) or widened (F16/BF16, vectorised and exact) once into a scratch row and multiplied with every
+ * token of the batch, four tokens per weight load. Each output is one row·token dot product computed the same
+ * way whatever the row range or batch size, so results do not depend on thread count or on prefill vs decode.
  */
 final class SimpleF32Kernel implements LinearKernel {
     static final SimpleF32Kernel INSTANCE = new SimpleF32Kernel();
@@ -21,7 +21,6 @@ final class SimpleF32Kernel implements LinearKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     @Override
     public boolean supports(DType dtype) {
@@ -38,41 +37,51 @@ final class SimpleF32Kernel implements LinearKernel {
                          float[] out, int rowStart, int rowEnd) {
         float[] x = input.floats();
         int n = input.n();
-        if (weightType == DType.F32) {
-            for (int r = rowStart; r < rowEnd; r++) {
-                long rowOff = (long) r * cols * 4;
-                for (int t = 0; t < n; t++) out[t * rows + r] = dotF32(weights, rowOff, x, t * cols, cols);
-            }
-            return;
-        }
         float[] row = new float[cols];
+        float[] four = new float[4];
         for (int r = rowStart; r < rowEnd; r++) {
-            widenRow(weightType, weights, (long) r * cols * 2, row, cols);
-            for (int t = 0; t < n; t++) out[t * rows + r] = ForwardVectorOps.dot(row, 0, x, t * cols, cols);
-        }
-    }
-
-    private static float dotF32(MemorySegment w, long off, float[] x, int xOff, int len) {
-        int i = 0;
-        float sum = 0f;
-        if (len >= L) {
-            FloatVector acc = FloatVector.zero(S);
-            for (; i <= len - L; i += L) {
-                FloatVector wv = FloatVector.fromMemorySegment(S, w, off + 4L * i, ByteOrder.LITTLE_ENDIAN);
-                acc = wv.fma(FloatVector.fromArray(S, x, xOff + i), acc);
+            if (weightType == DType.F32) MemorySegment.copy(weights, F32, (long) r * cols * 4, row, 0, cols);
+            else HalfWidening.widen(weightType, weights, (long) r * cols * 2, row, cols);
+            int t = 0;
+            for (; t + 4 <= n; t += 4) {
+                dot4(row, x, t * cols, cols, four);
+                for (int k = 0; k < 4; k++) out[(t + k) * rows + r] = four[k];
             }
-            sum = ForwardVectorOps.sumLanes(acc);
+            for (; t < n; t++) out[t * rows + r] = ForwardVectorOps.dot(row, 0, x, t * cols, cols);
         }
-        for (; i < len; i++) sum += w.get(F32, off + 4L * i) * x[xOff + i];
-        return sum;
     }
 
-    /** Widens {@code len} F16 or BF16 values starting at byte {@code off} into {@code row}. */
-    static void widenRow(DType type, MemorySegment w, long off, float[] row, int len) {
-        if (type == DType.F16) {
-            for (int i = 0; i < len; i++) row[i] = Float.float16ToFloat(w.get(I16, off + 2L * i));
-        } else {
-            for (int i = 0; i < len; i++) row[i] = Float.intBitsToFloat((w.get(I16, off + 2L * i) & 0xFFFF) << 16);
+    /**
+     * Four tokens' dot products with one weight row, sharing each weight load. Per token the operations are
+     * exactly those of {@link ForwardVectorOps#dot}, so a token's result does not depend on its batch.
+     */
+    private static void dot4(float[] w, float[] x, int xOff, int len, float[] out) {
+        int i = 0;
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+        int o0 = xOff, o1 = xOff + len, o2 = xOff + 2 * len, o3 = xOff + 3 * len;
+        if (len >= L) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (; i <= len - L; i += L) {
+                FloatVector wv = FloatVector.fromArray(S, w, i);
+                a0 = wv.fma(FloatVector.fromArray(S, x, o0 + i), a0);
+                a1 = wv.fma(FloatVector.fromArray(S, x, o1 + i), a1);
+                a2 = wv.fma(FloatVector.fromArray(S, x, o2 + i), a2);
+                a3 = wv.fma(FloatVector.fromArray(S, x, o3 + i), a3);
+            }
+            s0 = ForwardVectorOps.sumLanes(a0);
+            s1 = ForwardVectorOps.sumLanes(a1);
+            s2 = ForwardVectorOps.sumLanes(a2);
+            s3 = ForwardVectorOps.sumLanes(a3);
         }
+        for (; i < len; i++) {
+            s0 += w[i] * x[o0 + i];
+            s1 += w[i] * x[o1 + i];
+            s2 += w[i] * x[o2 + i];
+            s3 += w[i] * x[o3 + i];
+        }
+        out[0] = s0;
+        out[1] = s1;
+        out[2] = s2;
+        out[3] = s3;
     }
 }

@@ -48,7 +48,7 @@ final class TransposedProjection implements Projection {
     @Override
     public float[] apply(float[] x, int n, Parallel parallel) {
         float[] y = new float[n * out];
-        parallel.forRange(out, MIN_COLUMNS_PER_THREAD, (start, end) -> columns(x, n, y, start, end));
+        parallel.forRange(out, Parallel.minChunk((long) in * n, MIN_COLUMNS_PER_THREAD), (start, end) -> columns(x, n, y, start, end));
         Projection.addBias(y, n, bias);
         return y;
     }
@@ -64,7 +64,7 @@ final class TransposedProjection implements Projection {
                 MemorySegment.copy(w, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN),
                         rowOff, row, 0, width);
             } else {
-                SimpleF32Kernel.widenRow(type, w, rowOff, row, width);
+                HalfWidening.widen(type, w, rowOff, row, width);
             }
             for (int t = 0; t < n; t++) {
                 float a = x[t * in + i];

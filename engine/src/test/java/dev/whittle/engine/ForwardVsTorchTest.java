@@ -1,6 +1,8 @@
 package dev.whittle.engine;
 
+import dev.whittle.core.model.Model;
 import dev.whittle.core.model.ModelConfig;
+import dev.whittle.core.model.ModelLoader;
 import dev.whittle.core.model.RopeScaling;
 import dev.whittle.core.tensor.DType;
 import dev.whittle.core.tensor.Tensor;
@@ -12,6 +14,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.lang.foreign.Arena;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +86,9 @@ class ForwardVsTorchTest {
             assertTrue(prefillDiff < TOLERANCE, "prefill max abs diff " + prefillDiff);
             assertTrue(decodeDiff < TOLERANCE, "decode max abs diff " + decodeDiff);
             assertTrue(chunkDiff < TOLERANCE, "chunked max abs diff " + chunkDiff);
+            // One code path; only the kernels' summation order differs between matrix×matrix (prefill) and
+            // matrix×vector (decode), so the two agree to float rounding.
+            assertArrayEquals(all, decoded, 2e-5f, "prefill and decode logits agree to float rounding");
         }
     }
 
@@ -107,6 +113,29 @@ class ForwardVsTorchTest {
                     assertArrayEquals(decode1, decode, "decode logits with " + threads + " threads");
                 }
             }
+        }
+    }
+
+    /** GGUF Llama 3.1 files carry the llama3 scaling as a rope_freqs tensor instead of config keys. */
+    @Test
+    void ropeFreqsTensorEncodesLlama3Scaling() {
+        RandomModels.Case c = RandomModels.LLAMA3_GQA_UNTIED;
+        Map<String, Tensor> w = RandomModels.weights(c.config(), DType.F32, 42, arena);
+        int[] tokens = RandomModels.tokens(PROMPT, c.config().vocabSize(), 7);
+        double[][] expected = TorchReference.logits(c.config(), w, tokens);
+        ModelConfig unscaled = withRopeScaling(c.config(), RopeScaling.NONE);
+        double[] scaled = TorchReference.inverseFrequencies(c.config());
+        double[] base = TorchReference.inverseFrequencies(unscaled);
+        java.lang.foreign.MemorySegment factors = arena.allocate(4L * base.length, 4);
+        for (int i = 0; i < base.length; i++) {
+            factors.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) (base[i] / scaled[i]));
+        }
+        Map<String, Tensor> withFreqs = new java.util.LinkedHashMap<>(w);
+        withFreqs.put("rope_freqs.weight", new Tensor("rope_freqs.weight", new long[] {base.length}, DType.F32, factors));
+        try (InferenceModel model = InferenceModel.load(unscaled, withFreqs, new EngineOptions(2, 0))) {
+            double diff = maxDiff(model.newSession().prefillAll(tokens), expected, 0, PROMPT, c.config().vocabSize());
+            System.out.printf("llama3 scaling via rope_freqs tensor vs PyTorch: max |diff| = %.2e%n", diff);
+            assertTrue(diff < TOLERANCE, "max abs diff " + diff);
         }
     }
 
@@ -150,8 +179,10 @@ class ForwardVsTorchTest {
 
     @Test
     void torchReferenceReproducesStories260KReferenceLogits() throws Exception {
-        Map<String, Tensor> w = MiniSafeTensors.read(TestFixtures.stories260kHf().resolve("model.safetensors"), arena);
-        double[][] logits = TorchReference.logits(Stories260KTest.CONFIG, w, Stories260KTest.PROMPT);
+        double[][] logits;
+        try (Model m = ModelLoader.open(TestFixtures.stories260kHf())) {
+            logits = TorchReference.logits(m.config(), m.tensors(), Stories260KTest.PROMPT);
+        }
         Npy npy = Npy.readFloat32(TestFixtures.stories260kHf().resolve("reference_logits.npy"));
         double max = 0;
         for (int t = 0; t < 17; t++) {
@@ -159,6 +190,22 @@ class ForwardVsTorchTest {
         }
         System.out.printf("PyTorch reference vs reference_logits.npy: max |diff| = %.2e%n", max);
         assertTrue(max < 1e-5, "reference max abs diff " + max);
+    }
+
+    /** A real F16 GGUF (random weights, full 32000-token Llama-2 vocab) against the reference. */
+    @Test
+    void llama2TinyRandomF16GgufMatchesPyTorch() {
+        Path file = TestFixtures.root().resolve("models/llama-2-tiny-random-gguf/llama-2-tiny-random.gguf");
+        try (Model m = ModelLoader.open(file); InferenceModel model = InferenceModel.load(m, new EngineOptions(2, 0))) {
+            int[] tokens = RandomModels.tokens(PROMPT, m.config().vocabSize(), 9);
+            double[][] expected = TorchReference.logits(m.config(), m.tensors(), tokens);
+            double diff = maxDiff(model.newSession().prefillAll(tokens), expected, 0, PROMPT, m.config().vocabSize());
+            double spread = 0;
+            for (double[] row : expected) for (double x : row) spread = Math.max(spread, Math.abs(x));
+            System.out.printf("llama-2-tiny-random.gguf (F16) vs PyTorch: max|logit| %.3g, max |diff| = %.2e%n", spread, diff);
+            assertTrue(spread > 1e-3, "degenerate logits");
+            assertTrue(diff < TOLERANCE, "max abs diff " + diff);
+        }
     }
 
     private static double maxDiff(float[] got, double[][] expected, int firstRow, int rows, int vocab) {

@@ -164,6 +164,18 @@ class InferenceModelTest {
     }
 
     @Test
+    void gpt2ContextStopsAtTheLearnedPositionTable() {
+        ModelConfig c = RandomModels.GPT2.config();
+        Map<String, Tensor> w = RandomModels.weights(c, DType.F32, 1, arena);
+        try (InferenceModel m = InferenceModel.load(c, w, new EngineOptions(1, 10_000))) {
+            assertEquals(c.contextLength(), m.maxContext());
+            Session s = m.newSession();
+            s.prefill(new int[c.contextLength()]);
+            assertThrows(IllegalArgumentException.class, () -> s.decode(0));
+        }
+    }
+
+    @Test
     void erfMatchesKnownValues() {
         double[][] cases = {{0, 0}, {0.5, 0.5204998778130465}, {1, 0.8427007929497149}, {2, 0.9953222650189527},
                 {2.9, 0.9999589021219005}, {3.5, 0.9999992569016276}, {-1, -0.8427007929497149}};

@@ -30,8 +30,14 @@ final class RandomModels {
 
     static ModelConfig llama(Architecture arch, int hidden, int layers, int heads, int kvHeads, int headDim,
                              int ffn, double theta, RopeScaling scaling, boolean tied, boolean bias, int window) {
+        return llama(arch, hidden, layers, heads, kvHeads, headDim, ffn, theta, scaling, tied, bias, false, window);
+    }
+
+    static ModelConfig llama(Architecture arch, int hidden, int layers, int heads, int kvHeads, int headDim,
+                             int ffn, double theta, RopeScaling scaling, boolean tied, boolean bias, boolean mlpBias,
+                             int window) {
         return new ModelConfig(arch, hidden, layers, heads, kvHeads, headDim, ffn, 100, 128, theta, scaling, 1e-5,
-                tied, bias, false, "silu", window, 1, 2);
+                tied, bias, mlpBias, "silu", window, 1, 2);
     }
 
     static final Case LLAMA3_GQA_UNTIED = new Case("llama3 GQA 4q/2kv, llama3 rope scaling, untied",
@@ -44,12 +50,14 @@ final class RandomModels {
             llama(Architecture.MISTRAL, 64, 2, 4, 1, 16, 128, 10000.0, RopeScaling.NONE, false, false, 8));
     static final Case QWEN2_BIAS_TIED = new Case("qwen2 GQA with q/k/v biases, tied",
             llama(Architecture.QWEN2, 64, 2, 4, 2, 16, 96, 1000000.0, RopeScaling.NONE, true, true, 0));
+    static final Case LLAMA_ALL_BIASES = new Case("llama attention_bias (q/k/v/o) + mlp_bias, tied",
+            llama(Architecture.LLAMA, 64, 2, 8, 4, 8, 64, 10000.0, RopeScaling.NONE, true, true, true, 0));
     static final Case GPT2 = new Case("gpt2 (Conv1D, learned positions, gelu_new, tied)",
             new ModelConfig(Architecture.GPT2, 64, 2, 4, 4, 16, 256, 100, 64, 10000.0, RopeScaling.NONE, 1e-5,
                     true, true, true, "gelu_new", 0, 1, 2));
 
     static Case[] all() {
-        return new Case[] {LLAMA3_GQA_UNTIED, LLAMA2_LINEAR_TIED, MISTRAL_WINDOW, QWEN2_BIAS_TIED, GPT2};
+        return new Case[] {LLAMA3_GQA_UNTIED, LLAMA2_LINEAR_TIED, MISTRAL_WINDOW, QWEN2_BIAS_TIED, LLAMA_ALL_BIASES, GPT2};
     }
 
     static Map<String, Tensor> weights(ModelConfig c, DType matrixType, long seed, Arena arena) {
@@ -86,10 +94,17 @@ final class RandomModels {
                 if (c.attentionBias()) b.vector(p + "self_attn." + proj + ".bias", 0.3, out);
             }
             b.matrix(p + "self_attn.o_proj.weight", 0.15, h, c.qDim());
+            // HF Llama's attention_bias covers o_proj too; Qwen2's biases are q/k/v only
+            if (c.attentionBias() && c.architecture() == Architecture.LLAMA) b.vector(p + "self_attn.o_proj.bias", 0.3, h);
             b.norm(p + "post_attention_layernorm", h, false);
             b.matrix(p + "mlp.gate_proj.weight", 0.2, ff, h);
             b.matrix(p + "mlp.up_proj.weight", 0.2, ff, h);
             b.matrix(p + "mlp.down_proj.weight", 0.15, h, ff);
+            if (c.mlpBias()) {
+                b.vector(p + "mlp.gate_proj.bias", 0.3, ff);
+                b.vector(p + "mlp.up_proj.bias", 0.3, ff);
+                b.vector(p + "mlp.down_proj.bias", 0.3, h);
+            }
         }
         b.norm("model.norm", h, false);
         if (!c.tieWordEmbeddings()) b.matrix("lm_head.weight", 0.2, v, h);

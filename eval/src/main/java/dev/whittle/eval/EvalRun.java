@@ -3,6 +3,7 @@ package dev.whittle.eval;
 import dev.whittle.core.model.Model;
 import dev.whittle.core.model.ModelLoader;
 import dev.whittle.core.model.ModelSummary;
+import dev.whittle.core.progress.Progress;
 import dev.whittle.core.tokenizer.Tokenizer;
 import dev.whittle.datasets.DatasetRegistry;
 import dev.whittle.datasets.ResolvedDataset;
@@ -31,17 +32,21 @@ public final class EvalRun {
      */
     public record Options(Path model, int threads, int ctx, String dataset, Path dataDir, String protocol, int maxChunks,
                          Path baseModel, Path baseLogits, Path saveBaseLogits, boolean latency, int nPrompt, int nGen,
-                         int repetitions, boolean memory, long seed, List<String> commandArgs) {}
+                         int repetitions, boolean memory, long seed, int batch, List<String> commandArgs) {}
 
     private EvalRun() {}
 
-    public static Results run(Options o, Consumer<String> progress) {
+    /**
+     * @param messages one-line notes (what is being done)
+     * @param progress chunk-by-chunk progress of perplexity/KLD, with the running estimate as its detail
+     */
+    public static Results run(Options o, Consumer<String> messages, Progress progress) {
         boolean kld = o.baseModel() != null || o.baseLogits() != null;
         if (kld && o.dataset() == null) throw new IllegalArgumentException("--kld needs a dataset: add --ppl DATASET");
         try (Model model = ModelLoader.open(o.model())) {
             int maxCtx = Math.max(o.ctx(), o.latency() ? o.nPrompt() + o.nGen() : 0);
-            try (InferenceModel engine = InferenceModel.load(model.config(), model.tensors(), new EngineOptions(o.threads(), maxCtx))) {
-                EngineLanguageModel lm = EngineLanguageModel.of(model, engine);
+            try (InferenceModel engine = InferenceModel.load(model, new EngineOptions(o.threads(), maxCtx))) {
+                EngineLanguageModel lm = EngineLanguageModel.of(model, engine).withBatch(o.batch());
                 List<WeightGroup> mix = dtypeMix(model);
                 ResultsBuilder rb = new ResultsBuilder(WhittleVersion.VERSION)
                         .command("eval", o.commandArgs()).seed(o.seed())
@@ -50,7 +55,7 @@ public final class EvalRun {
                 if (o.dataset() != null) {
                     Tokenizer tok = model.tokenizer().orElseThrow(() -> new IllegalArgumentException(o.model() + ": no tokenizer, cannot tokenize " + o.dataset()));
                     ResolvedDataset ds = DatasetRegistry.resolve(o.dataset(), o.dataDir());
-                    progress.accept("tokenizing " + ds.name() + " (" + ds.file() + ")");
+                    messages.accept("tokenizing " + ds.name() + " (" + ds.file() + ")");
                     int[] tokens = TokenStreams.wholeText(ds.source(), tok, Tokenization.WHOLE);
                     rb.dataset(ds.name(), ds.sha256(), tokens);
                     PerplexityProtocol protocol = switch (o.protocol()) {
@@ -58,8 +63,15 @@ public final class EvalRun {
                         case "papers" -> new PerplexityProtocol.Papers(o.ctx(), o.maxChunks());
                         default -> throw new IllegalArgumentException("--protocol " + o.protocol() + ": expected llama.cpp or papers");
                     };
-                    ProgressLine.Listener listener = (chunk, chunks, ppl) -> progress.accept(
-                            String.format(java.util.Locale.ROOT, "perplexity: chunk %d/%d, running PPL %.4f", chunk, chunks, ppl));
+                    boolean[] started = {false};
+                    ProgressLine.Listener listener = (chunk, chunks, ppl) -> {
+                        if (!started[0]) {
+                            progress.start(kld ? "kl-divergence" : "perplexity", chunks);
+                            started[0] = true;
+                        }
+                        progress.advance(chunk, String.format(java.util.Locale.ROOT, "running PPL %.4f", ppl));
+                        if (chunk == chunks) progress.finish(String.format(java.util.Locale.ROOT, "%d chunks, PPL %.4f", chunks, ppl));
+                    };
                     try (ModelSession session = lm.openSession(o.threads())) {
                         if (o.saveBaseLogits() != null) {
                             PerplexityResult pr = KlDivergence.saveBase(lm, session, protocol, tokens, o.saveBaseLogits(), listener);
@@ -74,7 +86,7 @@ public final class EvalRun {
                     }
                 }
                 if (o.latency()) {
-                    progress.accept("latency: " + o.repetitions() + " repetitions of pp" + o.nPrompt() + " + tg" + o.nGen());
+                    messages.accept("latency: " + o.repetitions() + " repetitions of pp" + o.nPrompt() + " + tg" + o.nGen());
                     rb.latency(new LatencyBenchmark().run(lm, new LatencyBenchmark.Config(o.nPrompt(), o.nGen(), o.threads(), o.repetitions(), 1, o.seed())));
                 }
                 if (o.memory()) {
@@ -90,8 +102,8 @@ public final class EvalRun {
     private static KlResult runAgainstBase(Options o, EngineLanguageModel lm, ModelSession session, PerplexityProtocol protocol,
                                            int[] tokens, ProgressLine.Listener listener, ResultsBuilder rb) {
         try (Model base = ModelLoader.open(o.baseModel());
-             InferenceModel baseEngine = InferenceModel.load(base.config(), base.tensors(), new EngineOptions(o.threads(), o.ctx()))) {
-            EngineLanguageModel baseLm = EngineLanguageModel.of(base, baseEngine);
+             InferenceModel baseEngine = InferenceModel.load(base, new EngineOptions(o.threads(), o.ctx()))) {
+            EngineLanguageModel baseLm = EngineLanguageModel.of(base, baseEngine).withBatch(o.batch());
             rb.baseModel(ModelInfo.describe(o.baseModel(), base.weightFiles(), base.config().architecture().displayName(), dtypeMix(base)));
             try (ModelSession baseSession = baseLm.openSession(o.threads())) {
                 return new KlDivergence(lm, protocol).run(session, baseLm, baseSession, tokens, listener);

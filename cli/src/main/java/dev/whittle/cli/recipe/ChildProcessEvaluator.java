@@ -24,7 +24,7 @@ public final class ChildProcessEvaluator implements Evaluator {
     }
 
     @Override
-    public Results evaluate(EvalRun.Options o, Consumer<String> progress) {
+    public Results evaluate(EvalRun.Options o, Consumer<String> progress, dev.whittle.core.progress.Progress ignored) {
         try {
             Path out = Files.createTempFile(log.toAbsolutePath().getParent(), ".eval-", ".json");
             try {

@@ -1,5 +1,6 @@
 package dev.whittle.cli.recipe;
 
+import dev.whittle.core.progress.Progress;
 import dev.whittle.eval.EvalRun;
 import dev.whittle.eval.Results;
 
@@ -7,7 +8,7 @@ import java.util.function.Consumer;
 
 /** Runs one variant's evaluation. */
 public interface Evaluator {
-    Results evaluate(EvalRun.Options options, Consumer<String> progress);
+    Results evaluate(EvalRun.Options options, Consumer<String> messages, Progress progress);
 
     /** In this JVM: fast, but peak RSS would include earlier variants, so not for memory runs. */
     Evaluator IN_PROCESS = EvalRun::run;

@@ -155,7 +155,7 @@ public final class RecipeRunner {
             EvalRun.Options o = evalOptions(model, !v.steps().isEmpty());
             Evaluator e = evaluator != null ? evaluator
                     : needsFreshJvm() ? new ChildProcessEvaluator(dir.resolve("eval.log")) : Evaluator.IN_PROCESS;
-            Results r = e.evaluate(o, line -> log.accept(v.name() + ": " + line));
+            Results r = e.evaluate(o, line -> log.accept(v.name() + ": " + line), progress);
             if (!v.steps().isEmpty()) r = withQuantErrors(r, QuantErrorMeasure.compare(recipe.base(), model));
             ResultsIo.write(dir.resolve(RESULTS), r);
             Reports.writeAtomically(dir.resolve(INPUTS), inputs);
@@ -189,7 +189,7 @@ public final class RecipeRunner {
         if (memory) args.add("--memory");
         args.addAll(List.of("--threads", Integer.toString(threads), "--seed", Long.toString(e.seed())));
         return new EvalRun.Options(model, threads, e.ctx(), text ? e.dataset() : null, dataDir, e.protocol(), e.chunks(),
-                kld ? recipe.base() : null, null, null, latency, e.prompt(), e.gen(), e.repetitions(), memory, e.seed(), args);
+                kld ? recipe.base() : null, null, null, latency, e.prompt(), e.gen(), e.repetitions(), memory, e.seed(), 512, args);
     }
 
     static Results withQuantErrors(Results r, Map<String, Double> errors) {

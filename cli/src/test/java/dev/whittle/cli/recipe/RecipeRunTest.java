@@ -36,9 +36,9 @@ class RecipeRunTest {
     private final List<String> log = new ArrayList<>();
 
     private RecipeRunner.Summary run(Path recipe, Path runDir, CountingSteps steps) {
-        Evaluator counting = (o, p) -> {
+        Evaluator counting = (o, m, p) -> {
             evaluations.incrementAndGet();
-            return Evaluator.IN_PROCESS.evaluate(o, p);
+            return Evaluator.IN_PROCESS.evaluate(o, m, p);
         };
         return new RecipeRunner(RecipeParser.parse(recipe), runDir, Fixtures.datasets().toString(), steps, counting, Progress.NONE, log::add).run();
     }
@@ -128,7 +128,7 @@ class RecipeRunTest {
     void missingDatasetIsReportedBeforeAnyWork() throws Exception {
         Path recipe = recipe(3);
         var runner = new RecipeRunner(RecipeParser.parse(recipe), dir.resolve("run"), dir.resolve("empty").toString(),
-                new CountingSteps(), (o, p) -> { throw new AssertionError("no evaluation expected"); }, Progress.NONE, log::add);
+                new CountingSteps(), (o, m, p) -> { throw new AssertionError("no evaluation expected"); }, Progress.NONE, log::add);
         RecipeException e = org.junit.jupiter.api.Assertions.assertThrows(RecipeException.class, runner::run);
         assertTrue(e.getMessage().startsWith(recipe + ": eval.dataset: "), e.getMessage());
         assertFalse(Files.exists(dir.resolve("run")));

@@ -9,6 +9,7 @@ import dev.whittle.core.model.ModelConfig;
 import dev.whittle.core.model.QkPermutation;
 import dev.whittle.core.model.TensorNaming;
 import dev.whittle.core.progress.Progress;
+import dev.whittle.core.quant.BlockFallback;
 import dev.whittle.core.tensor.DType;
 import dev.whittle.core.tensor.Tensor;
 
@@ -101,7 +102,7 @@ public final class GgufExport {
         return t -> {
             if (requested == null) return t.dtype();
             if (t.rank() < 2) return DType.F32;
-            return requested;
+            return BlockFallback.forRow(requested, t.rowLength());
         };
     }
 

@@ -30,7 +30,9 @@ public final class ModelConverter {
 
     public static void convert(Model model, Path out, Target to, DType type, Progress progress) throws IOException {
         if (type != null && !TensorEncoder.canEncode(type))
-            throw new IllegalArgumentException("--type " + type.name().toLowerCase(Locale.ROOT) + ": convert writes f32, f16 or bf16 (quantize with `whittle quantize`)");
+            throw new IllegalArgumentException("--type " + type.name().toLowerCase(Locale.ROOT) + ": convert writes f32, f16, bf16 or a GGUF block type (q8_0, q4_0, q4_1, q5_0, q5_1, q2_k..q6_k)");
+        if (type != null && type.isBlockQuantized() && to == Target.SAFETENSORS)
+            throw new IllegalArgumentException("--type " + type.name().toLowerCase(Locale.ROOT) + ": GGUF block types need --to gguf (SafeTensors output uses `whittle quantize`)");
         switch (to) {
             case GGUF -> GgufExport.write(model, out, GgufExport.floatTypeRule(type),
                     GgufExport.fileTypeFor(type == null ? dominantType(model) : type), tokenizerForGguf(model), progress);

@@ -1,11 +1,14 @@
 package dev.whittle.core.convert;
 
+import dev.whittle.core.quant.BlockCodec;
+import dev.whittle.core.quant.BlockCodecs;
 import dev.whittle.core.tensor.Bf16;
 import dev.whittle.core.tensor.DType;
 import dev.whittle.core.tensor.Half;
 import dev.whittle.core.tensor.Tensor;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.WritableByteChannel;
@@ -19,9 +22,9 @@ import java.util.function.LongUnaryOperator;
 public final class TensorEncoder {
     private TensorEncoder() {}
 
-    /** Can {@code target} be produced from floats by this encoder? */
+    /** Can {@code target} be produced from floats by this encoder? Floats, and GGUF blocks through ggml's reference quantizers. */
     public static boolean canEncode(DType target) {
-        return target == DType.F32 || target == DType.F16 || target == DType.BF16;
+        return target == DType.F32 || target == DType.F16 || target == DType.BF16 || BlockCodecs.find(target).isPresent();
     }
 
     /** Re-encodes a stored tensor; rows whose dtype already matches are copied verbatim. */
@@ -50,10 +53,17 @@ public final class TensorEncoder {
         if (rowBytes < 0) throw new IllegalArgumentException("a row of " + cols + " is not a whole number of " + target + " blocks");
         float[] row = new float[cols];
         ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(rowBytes)).order(ByteOrder.LITTLE_ENDIAN);
+        BlockCodec codec = BlockCodecs.find(target).orElse(null);
+        MemorySegment blockRow = codec == null ? null : MemorySegment.ofBuffer(buf);
         for (long r = 0; r < rows; r++) {
             source.row(r, row);
             buf.clear();
-            encodeRow(row, target, buf);
+            if (codec != null) {
+                codec.quantizeRow(row, 0, blockRow, 0, cols);
+                buf.position(buf.limit());
+            } else {
+                encodeRow(row, target, buf);
+            }
             buf.flip();
             while (buf.hasRemaining()) out.write(buf);
         }

@@ -31,8 +31,10 @@ import java.util.Optional;
  *   zero padding up to a multiple of ALIGNMENT
  *   tensor data: each tensor at data_start + offset, offsets multiples of ALIGNMENT
  * </pre>
- * ALIGNMENT is the uint32 {@code general.alignment} if present (a power of two), else 32. Version 1 (32-bit
- * counts) and big-endian files are rejected. A vocab-only file (no tensors) may end right after the last kv.
+ * ALIGNMENT is the uint32 {@code general.alignment} if present, else 32; it must be a power of two (llama.cpp's
+ * rule; the spec also asks for a multiple of 8). Version 1 (32-bit counts) and big-endian files are rejected. A
+ * vocab-only file (no tensors) may end right after the last kv. Strings that are not valid UTF-8 are kept
+ * byte-exactly (see {@link GgufStrings}). Metadata arrays of numbers or bools are held as primitive arrays.
  * <p>
  * Every count, length and offset is checked against the bytes actually present before it is used, so a
  * hostile or truncated file gives a {@link ModelFormatException} naming the file and the key or tensor, never
@@ -148,17 +150,18 @@ public final class GgufFile implements AutoCloseable {
     /** Checks a tensor info against the data section; package-private for the header reader. */
     static void checkTensor(Path path, GgufTensorInfo t, int alignment, long dataSize) {
         long[] ne = t.ne();
+        String name = GgufHeaderReader.printable(t.name());
         long n = Tensor.elementCount(ne);
-        if (n < 0) throw new ModelFormatException(path, "tensor " + t.name() + ": element count of " + dims(ne) + " overflows");
+        if (n < 0) throw new ModelFormatException(path, "tensor " + name + ": element count of " + dims(ne) + " overflows");
         DType dt = t.dtype();
         if (ne.length > 0 && ne[0] % dt.blockSize() != 0)
-            throw new ModelFormatException(path, "tensor " + t.name() + ": row length " + ne[0] + " is not a multiple of the " + dt + " block size " + dt.blockSize());
+            throw new ModelFormatException(path, "tensor " + name + ": row length " + ne[0] + " is not a multiple of the " + dt + " block size " + dt.blockSize());
         long bytes = dt.byteSize(n);
-        if (bytes < 0) throw new ModelFormatException(path, "tensor " + t.name() + ": " + n + " elements of " + dt + " do not fit in a file");
+        if (bytes < 0) throw new ModelFormatException(path, "tensor " + name + ": " + n + " elements of " + dt + " do not fit in a file");
         if (t.offset() < 0 || t.offset() % alignment != 0)
-            throw new ModelFormatException(path, "tensor " + t.name() + ": offset " + Long.toUnsignedString(t.offset()) + " is not a multiple of the alignment " + alignment);
+            throw new ModelFormatException(path, "tensor " + name + ": offset " + Long.toUnsignedString(t.offset()) + " is not a multiple of the alignment " + alignment);
         if (t.offset() > dataSize || bytes > dataSize - t.offset())
-            throw new ModelFormatException(path, "tensor " + t.name() + ": data at offset " + t.offset() + " (+" + bytes + " bytes) runs past the end of the data section (" + dataSize + " bytes; truncated file?)");
+            throw new ModelFormatException(path, "tensor " + name + ": data at offset " + t.offset() + " (+" + bytes + " bytes) runs past the end of the data section (" + dataSize + " bytes; truncated file?)");
     }
 
     private static String dims(long[] ne) {

@@ -28,8 +28,13 @@ final class GgufHeaderReader {
     private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Arrays of arrays deeper than this are refused: real files nest at most once, and recursion must stay shallow. */
     static final int MAX_NESTING = 8;
-    /** Java arrays and lists hold at most this many elements. */
-    private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+    /**
+     * whittle's limits, far above real files (the largest vocabularies have ~500k merges; whole tokenizer.json
+     * strings are ~10 MB) and low enough that a crafted header cannot make the reader allocate gigabytes.
+     */
+    static final long MAX_ARRAY_ELEMENTS = 1L << 26, MAX_STRING_BYTES = 1L << 28;
+    /** Lists grow from at most this capacity, so a large claimed length costs nothing until its elements parse. */
+    private static final int INITIAL_CAPACITY = 1 << 12;
     // Smallest encodings: a kv is a key length (8) + type (4) + a 1-byte value; a tensor info is a name length
     // (8) + n_dims (4) + type (4) + offset (8).
     private static final int MIN_KV_BYTES = 13;
@@ -62,17 +67,17 @@ final class GgufHeaderReader {
         long tensorCount = u64("tensor count");
         long kvCount = u64("metadata count");
         if (kvCount < 0 || kvCount > remaining() / MIN_KV_BYTES)
-            throw fail("absurd metadata count " + Long.toUnsignedString(kvCount) + " for " + remaining() + " bytes of header");
+            throw fail("metadata count " + Long.toUnsignedString(kvCount) + " does not fit in the " + remaining() + " bytes left (truncated or corrupt file)");
         if (tensorCount < 0 || tensorCount > remaining() / MIN_TENSOR_INFO_BYTES)
-            throw fail("absurd tensor count " + Long.toUnsignedString(tensorCount) + " for " + remaining() + " bytes of header");
+            throw fail("tensor count " + Long.toUnsignedString(tensorCount) + " does not fit in the " + remaining() + " bytes left (truncated or corrupt file)");
 
         LinkedHashMap<String, GgufValue> meta = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
             String key = string("metadata key #" + i);
-            String where = "metadata " + key;
+            String where = "metadata " + printable(key);
             GgufType type = type(u32(where + " type"), where);
             GgufValue v = value(where, type, 0);
-            if (meta.putIfAbsent(key, v) != null) throw fail("duplicate metadata key " + key);
+            if (meta.putIfAbsent(key, v) != null) throw fail("duplicate metadata key " + printable(key));
         }
         int alignment = alignment(meta.get(GgufFile.ALIGNMENT_KEY));
 
@@ -80,7 +85,7 @@ final class GgufHeaderReader {
         Set<String> names = new HashSet<>();
         for (long i = 0; i < tensorCount; i++) {
             String name = string("tensor name #" + i);
-            String where = "tensor " + name;
+            String where = "tensor " + printable(name);
             if (!names.add(name)) throw fail(where + ": duplicate tensor name");
             long nDims = u32(where + " dimension count");
             if (nDims > GgufFile.MAX_DIMS) throw fail(where + ": " + nDims + " dimensions (at most " + GgufFile.MAX_DIMS + ")");
@@ -148,17 +153,18 @@ final class GgufHeaderReader {
         if (depth >= MAX_NESTING) throw fail(where + ": arrays nested deeper than " + MAX_NESTING);
         GgufType elem = type(u32(where + " array element type"), where + " array element");
         long n = u64(where + " array length");
-        if (n < 0 || n > remaining() / elem.minBytes() || n > MAX_ELEMENTS)
-            throw fail(where + ": array length " + Long.toUnsignedString(n) + " exceeds the " + remaining() + " bytes left");
+        if (n < 0 || n > remaining() / elem.minBytes())
+            throw fail(where + ": array length " + Long.toUnsignedString(n) + " does not fit in the " + remaining() + " bytes left (truncated or corrupt file)");
+        if (n > MAX_ARRAY_ELEMENTS) throw fail(where + ": array of " + n + " elements exceeds whittle's limit of " + MAX_ARRAY_ELEMENTS);
         int count = (int) n;
         List<?> items = switch (elem) {
             case STRING -> {
-                List<String> l = new ArrayList<>(count);
+                List<String> l = new ArrayList<>(Math.min(count, INITIAL_CAPACITY));
                 for (int i = 0; i < count; i++) l.add(string(where));
                 yield Collections.unmodifiableList(l);
             }
             case ARRAY -> {
-                List<GgufValue> l = new ArrayList<>(count);
+                List<GgufValue> l = new ArrayList<>(Math.min(count, INITIAL_CAPACITY));
                 for (int i = 0; i < count; i++) l.add(array(where, depth + 1));
                 yield Collections.unmodifiableList(l);
             }
@@ -222,13 +228,35 @@ final class GgufHeaderReader {
     }
 
     private String string(String what) {
-        long len = u64(what + " length");
+        if (remaining() < 8) need(8, what + " length"); // builds the message only when failing: vocabularies hold 100k+ strings
+        long len = seg.get(I64, pos);
+        pos += 8;
         need(len, what);
-        if (len > MAX_ELEMENTS) throw fail(what + ": string of " + len + " bytes is too long");
+        if (len > MAX_STRING_BYTES) throw fail(what + ": string of " + len + " bytes exceeds whittle's limit of " + MAX_STRING_BYTES);
         byte[] b = new byte[(int) len];
         MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, b, 0, b.length);
         pos += len;
         return GgufStrings.decode(b);
+    }
+
+    /** A key or tensor name fit for a one-line message: control and line-break characters escaped, long names cut. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        int i = 0;
+        while (i < s.length() && b.length() < 120) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            int type = Character.getType(cp);
+            if (type == Character.SURROGATE) {
+                b.append(String.format("\\x%02x", cp & 0xFF)); // an escaped byte of invalid UTF-8 (see GgufStrings)
+            } else if (type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
+                b.append(String.format(cp <= 0xFF ? "\\x%02x" : "\\u%04x", cp));
+            } else {
+                b.appendCodePoint(cp);
+            }
+        }
+        if (i < s.length()) b.append("...(").append(s.length()).append(" chars)");
+        return b.toString();
     }
 
     private ModelFormatException fail(String what) {

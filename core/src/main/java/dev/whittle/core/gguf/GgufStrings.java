@@ -21,14 +21,7 @@ public final class GgufStrings {
 
     /** Decodes UTF-8, escaping bytes that are not part of a valid sequence as U+DC80..U+DCFF. */
     public static String decode(byte[] b) {
-        boolean ascii = true;
-        for (byte x : b) {
-            if (x < 0) {
-                ascii = false;
-                break;
-            }
-        }
-        if (ascii) return new String(b, StandardCharsets.ISO_8859_1);
+        if (isWellFormedUtf8(b)) return new String(b, StandardCharsets.UTF_8);
         CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(b);
@@ -44,6 +37,35 @@ public final class GgufStrings {
         }
         d.flush(out);
         return out.flip().toString();
+    }
+
+    /** Whether {@code b} is well-formed UTF-8 (Unicode Table 3-7: no overlongs, surrogates or values past U+10FFFF). */
+    static boolean isWellFormedUtf8(byte[] b) {
+        int i = 0, n = b.length;
+        while (i < n) {
+            int c = b[i] & 0xFF;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int len, lo = 0x80, hi = 0xBF; // allowed range of the second byte
+            if (c >= 0xC2 && c <= 0xDF) len = 2;
+            else if (c >= 0xE0 && c <= 0xEF) {
+                len = 3;
+                if (c == 0xE0) lo = 0xA0;
+                if (c == 0xED) hi = 0x9F;
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                len = 4;
+                if (c == 0xF0) lo = 0x90;
+                if (c == 0xF4) hi = 0x8F;
+            } else return false;
+            if (i + len > n) return false;
+            int c1 = b[i + 1] & 0xFF;
+            if (c1 < lo || c1 > hi) return false;
+            for (int k = 2; k < len; k++) if ((b[i + k] & 0xC0) != 0x80) return false;
+            i += len;
+        }
+        return true;
     }
 
     /**

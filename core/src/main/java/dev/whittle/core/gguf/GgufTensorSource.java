@@ -59,11 +59,25 @@ public interface GgufTensorSource {
         void writeTo(WritableByteChannel out) throws IOException;
     }
 
-    /** Writes a whole segment to a channel in slices, without copying it to the heap first. */
+    /**
+     * Writes a whole segment to a channel in slices, without copying it to the heap first. A segment over a heap
+     * array other than byte[] (float[], short[]...) cannot be viewed as a ByteBuffer, so it goes through a small
+     * bounce buffer; its bytes are in native order, little-endian on every platform whittle runs on.
+     */
     static void write(MemorySegment data, WritableByteChannel out) throws IOException {
-        final long chunk = 1L << 24;
+        boolean viewable = data.isNative() || data.heapBase().orElse(null) instanceof byte[];
+        final long chunk = viewable ? 1L << 24 : 1L << 16;
+        ByteBuffer bounce = viewable ? null : ByteBuffer.allocate((int) Math.min(chunk, data.byteSize()));
         for (long off = 0; off < data.byteSize(); off += chunk) {
-            ByteBuffer b = data.asSlice(off, Math.min(chunk, data.byteSize() - off)).asByteBuffer();
+            MemorySegment slice = data.asSlice(off, Math.min(chunk, data.byteSize() - off));
+            ByteBuffer b;
+            if (viewable) {
+                b = slice.asByteBuffer();
+            } else {
+                bounce.clear().limit((int) slice.byteSize());
+                MemorySegment.ofBuffer(bounce).copyFrom(slice);
+                b = bounce;
+            }
             while (b.hasRemaining()) out.write(b);
         }
     }

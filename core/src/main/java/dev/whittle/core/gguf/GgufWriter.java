@@ -24,7 +24,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes GGUF files (v3 by default, or v2: the little-endian layouts are identical), laid out as gguf-py's
- * {@code GGUFWriter} and llama.cpp do, so a file read with {@link GgufFile} and written back is byte-identical:
+ * {@code GGUFWriter} and llama.cpp do, so such a file read with {@link GgufFile} and written back through
+ * {@link #copyOf} is byte-identical (a file with tensors placed otherwise comes out in this canonical layout):
  * <ul>
  *   <li>header, then metadata in insertion order with the given types, then tensor infos in insertion order;</li>
  *   <li>ALIGNMENT = uint32 {@code general.alignment} if set (a power of two), else 32;</li>
@@ -93,8 +94,25 @@ public final class GgufWriter {
 
     /** Appends a tensor; its dtype must exist in GGUF and its innermost dimension be a whole number of blocks. */
     public GgufWriter add(GgufTensorSource t) {
+        if (tensors.containsKey(t.name())) throw new IllegalArgumentException("tensor " + t.name() + " added twice");
+        check(t);
+        tensors.put(t.name(), t);
+        return this;
+    }
+
+    /**
+     * Swaps the tensor of the same name for {@code t}, keeping its place in the file (for example a quantized
+     * version of a tensor taken over by {@link #copyOf}).
+     */
+    public GgufWriter replace(GgufTensorSource t) {
+        if (!tensors.containsKey(t.name())) throw new IllegalArgumentException("no tensor " + t.name() + " to replace");
+        check(t);
+        tensors.put(t.name(), t);
+        return this;
+    }
+
+    private static void check(GgufTensorSource t) {
         String name = t.name();
-        if (tensors.containsKey(name)) throw new IllegalArgumentException("tensor " + name + " added twice");
         long[] shape = t.shape();
         DType dt = t.dtype();
         if (dt.ggmlType() < 0) throw new IllegalArgumentException("tensor " + name + ": " + dt + " has no GGUF type");
@@ -105,8 +123,6 @@ public final class GgufWriter {
             throw new IllegalArgumentException("tensor " + name + ": row length " + shape[shape.length - 1] + " is not a multiple of the " + dt + " block size " + dt.blockSize());
         if (t.byteSize() != dt.byteSize(n))
             throw new IllegalArgumentException("tensor " + name + ": " + t.byteSize() + " bytes of data, but " + dt + java.util.Arrays.toString(shape) + " takes " + dt.byteSize(n));
-        tensors.put(name, t);
-        return this;
     }
 
     public GgufWriter removeTensor(String name) {

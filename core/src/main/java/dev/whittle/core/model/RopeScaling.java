@@ -8,5 +8,6 @@ public record RopeScaling(String type, double factor, double lowFreqFactor, doub
                           int originalMaxPositionEmbeddings) {
     public static final RopeScaling NONE = new RopeScaling("none", 1.0, 1.0, 1.0, 0);
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isNone() { return "none".equals(type); }
 }

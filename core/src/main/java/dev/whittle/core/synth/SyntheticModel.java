@@ -9,6 +9,7 @@ import dev.whittle.core.gguf.GgufValue;
 import dev.whittle.core.gguf.GgufWriter;
 import dev.whittle.core.model.ModelConfig;
 import dev.whittle.core.model.TensorNaming;
+import dev.whittle.core.quant.BlockFallback;
 import dev.whittle.core.tensor.DType;
 
 import java.io.IOException;
@@ -24,8 +25,8 @@ import java.util.SplittableRandom;
  * <p>
  * Weights are uniform in ±0.02·√3 (standard deviation 0.02, the usual initialiser scale); norm gains are near 1;
  * biases small. Matrices take the requested dtype; a matrix whose rows do not divide that dtype's block falls back
- * to Q8_0 (or F16 if the rows do not divide 32 either) and is listed by {@link Result#fallbacks()}; 1-D tensors are
- * F32 as in llama.cpp.
+ * as llama-quantize does ({@link BlockFallback}) and is listed by {@link Result#fallbacks()}; 1-D tensors are F32
+ * as in llama.cpp.
  */
 public final class SyntheticModel {
     private static final float WEIGHT_RANGE = (float) (0.02 * Math.sqrt(3));
@@ -64,8 +65,7 @@ public final class SyntheticModel {
 
     /** The requested dtype if a row of {@code cols} divides its blocks, else the llama-quantize style fallback. */
     static DType fit(DType requested, int cols) {
-        if (cols % requested.blockSize() == 0) return requested;
-        return cols % 32 == 0 ? DType.Q8_0 : DType.F16;
+        return BlockFallback.forRow(requested, cols);
     }
 
     static RowSource values(SynthTensors.Spec spec, long seed) {

@@ -60,4 +60,27 @@ class GgufExportTest {
             }
         }
     }
+
+    @Test
+    void q8_0ExportQuantizesMatricesWithGgmlsReferenceAndFallsBackWhereRowsDoNotDivide(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("q8.gguf");
+        try (Model g = ModelLoader.open(Fixtures.stories260kGguf())) {
+            GgufExport.write(g, out, GgufExport.floatTypeRule(DType.Q8_0), GgufExport.fileTypeFor(DType.Q8_0), Map.of());
+        }
+        try (Model src = ModelLoader.open(Fixtures.stories260kGguf()); Model q = ModelLoader.open(out)) {
+            assertEquals(7, q.ggufMetadata().get("general.file_type").asLong());
+            // ffn_down rows are 172 long: not a multiple of 32, so llama-quantize's fallback (F16) applies.
+            assertEquals(DType.F16, q.tensor("model.layers.0.mlp.down_proj.weight").dtype());
+            Tensor a = src.tensor("model.layers.2.mlp.up_proj.weight"), b = q.tensor("model.layers.2.mlp.up_proj.weight");
+            assertEquals(DType.Q8_0, b.dtype());
+            float[] x = Dequantizer.toFloatArray(a), y = Dequantizer.toFloatArray(b);
+            // Q8_0: per block of 32, error at most half a step of max|x|/127.
+            for (int blk = 0; blk < x.length / 32; blk++) {
+                float amax = 0;
+                for (int i = 0; i < 32; i++) amax = Math.max(amax, Math.abs(x[blk * 32 + i]));
+                for (int i = 0; i < 32; i++)
+                    assertEquals(x[blk * 32 + i], y[blk * 32 + i], amax / 127 * 0.5 + amax * 1e-3);
+            }
+        }
+    }
 }

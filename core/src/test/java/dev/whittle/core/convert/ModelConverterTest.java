@@ -54,8 +54,11 @@ class ModelConverterTest {
         Path out = dir.resolve("bf");
         try (Model hf = ModelLoader.open(Fixtures.stories260kHf())) {
             ModelConverter.convert(hf, out, ModelConverter.Target.SAFETENSORS, DType.BF16, Progress.NONE);
+            // Block types are GGUF-only; integer types are not weight types at all.
             assertThrows(IllegalArgumentException.class,
-                    () -> ModelConverter.convert(hf, dir.resolve("q.gguf"), ModelConverter.Target.GGUF, DType.Q4_0, Progress.NONE));
+                    () -> ModelConverter.convert(hf, dir.resolve("q"), ModelConverter.Target.SAFETENSORS, DType.Q4_0, Progress.NONE));
+            assertThrows(IllegalArgumentException.class,
+                    () -> ModelConverter.convert(hf, dir.resolve("i.gguf"), ModelConverter.Target.GGUF, DType.I32, Progress.NONE));
             // An existing non-empty output directory is refused, not overwritten.
             assertThrows(IOException.class, () -> ModelConverter.convert(hf, out, ModelConverter.Target.SAFETENSORS, null, Progress.NONE));
         }

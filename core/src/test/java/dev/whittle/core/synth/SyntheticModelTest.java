@@ -77,7 +77,9 @@ class SyntheticModelTest {
     @Test
     void fallbackWhenRowsDoNotDivideTheBlock() {
         assertEquals(DType.Q4_K, SyntheticModel.fit(DType.Q4_K, 2048));
-        assertEquals(DType.Q8_0, SyntheticModel.fit(DType.Q4_K, 896));
+        assertEquals(DType.Q5_0, SyntheticModel.fit(DType.Q4_K, 896));
+        assertEquals(DType.Q8_0, SyntheticModel.fit(DType.Q6_K, 896));
+        assertEquals(DType.Q4_0, SyntheticModel.fit(DType.Q3_K, 64));
         assertEquals(DType.F16, SyntheticModel.fit(DType.Q4_0, 100));
         assertEquals("a", SynthVocabulary.filler(0));
         assertEquals("aa", SynthVocabulary.filler(26));

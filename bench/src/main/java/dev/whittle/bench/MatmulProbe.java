@@ -1,0 +1,54 @@
+package dev.whittle.bench;
+
+import dev.whittle.core.tensor.DType;
+import dev.whittle.engine.kernel.Kernels;
+import dev.whittle.engine.kernel.LinearKernel;
+import dev.whittle.engine.kernel.ParallelMatmul;
+import dev.whittle.engine.kernel.RandomWeights;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * A quick companion to {@link MatmulBenchmark} for shared, noisy machines: repeats one matmul for a fixed
+ * time after a long warm-up (the Vector API is very slow until C2 has compiled the kernel) and reports the
+ * best and median time, GFLOP/s and GB/s of weight traffic. The best time is robust to other processes
+ * stealing the CPU; JMH's mean is not.
+ * <p>Usage: {@code MatmulProbe DTYPE ROWS COLS TOKENS THREADS [VARIANT [SECONDS]]}, run with
+ * {@code --add-modules jdk.incubator.vector} (and {@code -Dwhittle.vectorBits=…} to force a width).
+ */
+public final class MatmulProbe {
+    private MatmulProbe() {}
+
+    public static void main(String[] args) {
+        DType type = DType.valueOf(args[0]);
+        int rows = Integer.parseInt(args[1]), cols = Integer.parseInt(args[2]);
+        int n = Integer.parseInt(args[3]), threads = Integer.parseInt(args[4]);
+        String variant = args.length > 5 ? args[5] : "default";
+        double seconds = args.length > 6 ? Double.parseDouble(args[6]) : 6;
+        LinearKernel kernel = variant.equals("default") ? Kernels.forType(type) : Kernels.variant(variant, type);
+        try (Arena arena = Arena.ofShared(); ParallelMatmul pm = new ParallelMatmul(threads)) {
+            MemorySegment w = RandomWeights.matrix(arena, type, rows, cols, 42);
+            float[] x = RandomWeights.activations(n * cols, 43), out = new float[n * rows];
+            long warmEnd = System.nanoTime() + (long) (seconds * 1e9);
+            while (System.nanoTime() < warmEnd) pm.matmul(kernel, type, w, rows, cols, x, n, out);
+            long[] times = new long[4096];
+            int count = 0;
+            long end = System.nanoTime() + (long) (seconds * 1e9);
+            while ((System.nanoTime() < end || count < 3) && count < times.length) {
+                long s = System.nanoTime();
+                pm.matmul(kernel, type, w, rows, cols, x, n, out);
+                times[count++] = System.nanoTime() - s;
+            }
+            long[] t = Arrays.copyOf(times, count);
+            Arrays.sort(t);
+            double best = t[0] / 1e3, median = t[count / 2] / 1e3;
+            double flops = 2.0 * rows * cols * n, bytes = type.byteSize((long) rows * cols);
+            System.out.printf(Locale.ROOT, "%-5s %-7s %5dx%-5d n=%-3d thr=%d  best %9.1f us %7.2f GFLOP/s %6.2f GB/s | median %9.1f us %7.2f GFLOP/s %6.2f GB/s (%d runs)%n",
+                    type, variant, rows, cols, n, threads, best, flops / best / 1e3, bytes / best / 1e3,
+                    median, flops / median / 1e3, bytes / median / 1e3, count);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.whittle.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The command line as a user meets it: output, exit codes, one-line errors. */
+class CliTest {
+    private static Path fixtures() {
+        String p = System.getProperty("whittle.fixtures");
+        return p != null ? Path.of(p) : Path.of("../../shared/fixtures");
+    }
+
+    record Run(int exit, String out, String err) {}
+
+    static Run run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            var cl = Whittle.commandLine();
+            cl.setErr(new java.io.PrintWriter(System.err, true));
+            int exit = cl.execute(args);
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void inspectReportsTheSameModelForGgufAndHf() throws Exception {
+        ObjectMapper om = new ObjectMapper();
+        Run g = run("inspect", fixtures().resolve("models/stories260K/stories260K.gguf").toString(), "--json");
+        Run h = run("inspect", fixtures().resolve("models/stories260K-hf").toString(), "--json");
+        assertEquals(0, g.exit(), g.err());
+        assertEquals(0, h.exit(), h.err());
+        JsonNode a = om.readTree(g.out()), b = om.readTree(h.out());
+        assertEquals(1, a.get("schemaVersion").asInt());
+        assertEquals("llama", a.get("architecture").asText());
+        assertEquals(a.get("architecture"), b.get("architecture"));
+        assertEquals(260_032, a.get("parameterCount").asLong());
+        assertEquals(a.get("parameterCount"), b.get("parameterCount"));
+        assertEquals("llama-spm", a.get("tokenizer").get("kind").asText());
+        assertEquals("hf-tokenizer.json", b.get("tokenizer").get("kind").asText());
+        assertEquals(512, b.get("tokenizer").get("vocabSize").asInt());
+        assertEquals(47, a.get("tensors").size());
+    }
+
+    @Test
+    void badInputIsOneLineAndNonZero(@TempDir Path dir) throws Exception {
+        Path truncated = dir.resolve("t.gguf");
+        byte[] full = Files.readAllBytes(fixtures().resolve("models/stories260K/stories260K.gguf"));
+        Files.write(truncated, java.util.Arrays.copyOf(full, 5000));
+        Run r = run("inspect", truncated.toString());
+        assertEquals(2, r.exit());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("whittle: " + truncated + ": truncated file"), r.err());
+    }
+
+    @Test
+    void convertWritesNothingOnFailure(@TempDir Path dir) {
+        Run r = run("convert", dir.resolve("missing.gguf").toString(), "-o", dir.resolve("out.gguf").toString());
+        assertEquals(2, r.exit());
+        assertFalse(Files.exists(dir.resolve("out.gguf")));
+    }
+
+    @Test
+    void noArgumentsListsTheCommands() {
+        Run r = run();
+        assertEquals(0, r.exit());
+        for (String c : new String[] {"inspect", "convert", "generate", "eval", "synth", "datasets", "demo"})
+            assertTrue(r.out().contains(c), c);
+    }
+}

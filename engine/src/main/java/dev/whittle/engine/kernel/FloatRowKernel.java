@@ -1,0 +1,71 @@
+package dev.whittle.engine.kernel;
+
+import dev.whittle.core.tensor.DType;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Base of the vector kernels that decode weights into float lanes and FMA them with float activations.
+ * It owns the loop nest: weight rows are visited in blocks small enough to stay in L2 while every token
+ * chunk passes over them (so in prefill each weight row is read from memory once and decoded once per
+ * four tokens), and four tokens share each decoded weight vector. A row's dot product for a token uses
+ * the same lane order and FMA sequence in {@link #dot1} and {@link #dot4}, so every output is independent
+ * of how many tokens or threads there are.
+ */
+abstract class FloatRowKernel implements LinearKernel {
+    /** Activation floats per token chunk kept hot in cache (16 tokens × 2048 cols = 128 KiB). */
+    private static final int TOKEN_CHUNK = 16;
+    /** Weight bytes per row block: revisited by every token chunk, so sized to sit in L2. */
+    private static final long ROW_BLOCK_BYTES = 192 * 1024;
+
+    private final DType type;
+
+    FloatRowKernel(DType type) {
+        this.type = type;
+    }
+
+    @Override
+    public final boolean supports(DType dtype) {
+        return dtype == type;
+    }
+
+    @Override
+    public final PreparedInput prepare(DType weightType, float[] x, int n, int cols) {
+        KernelChecks.checkPrepare(this, weightType, x, n, cols);
+        return new FloatInput(x, n, cols);
+    }
+
+    @Override
+    public final void multiply(DType weightType, MemorySegment weights, int rows, int cols, PreparedInput in,
+                               float[] out, int rowStart, int rowEnd) {
+        long rowBytes = KernelChecks.checkMultiply(this, weightType, weights, rows, cols, in, out, rowStart, rowEnd);
+        float[] x = in.floats();
+        int n = in.n();
+        if (n == 1) {
+            for (int r = rowStart; r < rowEnd; r++) out[r] = dot1(weights, r * rowBytes, cols, x, 0);
+            return;
+        }
+        int rowBlock = (int) Math.max(1, ROW_BLOCK_BYTES / rowBytes);
+        for (int rb = rowStart; rb < rowEnd; rb += rowBlock) {
+            int rbEnd = Math.min(rowEnd, rb + rowBlock);
+            for (int tc = 0; tc < n; tc += TOKEN_CHUNK) {
+                int tcEnd = Math.min(n, tc + TOKEN_CHUNK);
+                for (int r = rb; r < rbEnd; r++) {
+                    long off = r * rowBytes;
+                    int t = tc;
+                    for (; t + 4 <= tcEnd; t += 4) dot4(weights, off, cols, x, t * cols, out, t * rows + r, rows);
+                    for (; t < tcEnd; t++) out[t * rows + r] = dot1(weights, off, cols, x, t * cols);
+                }
+            }
+        }
+    }
+
+    /** Dot product of the weight row at byte offset {@code rowOff} with {@code x[xOff .. xOff + cols)}. */
+    abstract float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff);
+
+    /**
+     * Four tokens at once: token k's activations start at {@code xOff + k * cols}, its result goes to
+     * {@code out[outOff + k * outStride]}.
+     */
+    abstract void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride);
+}

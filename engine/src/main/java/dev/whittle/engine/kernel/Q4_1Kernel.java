@@ -1,0 +1,83 @@
+package dev.whittle.engine.kernel;
+
+import dev.whittle.core.tensor.DType;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
+import static dev.whittle.engine.kernel.KernelSpecies.toFloats;
+
+/**
+ * Q4_1 weights: blocks of 32, {@code f16 d; f16 m; u8 qs[16]}; element j is {@code d * (qs[j] & 15) + m},
+ * element j + 16 is {@code d * (qs[j] >> 4) + m}. Decoded with one FMA per lane, then FMA'd with float activations.
+ */
+public final class Q4_1Kernel extends FloatRowKernel {
+    private static final VectorSpecies<Float> F = KernelSpecies.F;
+    private static final int L = KernelSpecies.L;
+    static final int BLOCK = 32;
+    static final int BLOCK_BYTES = 20;
+
+    public Q4_1Kernel() {
+        super(DType.Q4_1);
+    }
+
+    /** Scalar reference: decodes the block at {@code off} into {@code dst[dstOff ..]} exactly as the format defines it. */
+    static void decodeScalar(MemorySegment w, long off, float[] dst, int dstOff) {
+        float d = Halfs.half(w, off), m = Halfs.half(w, off + 2);
+        for (int j = 0; j < 16; j++) {
+            int q = w.get(ValueLayout.JAVA_BYTE, off + 4 + j) & 0xFF;
+            dst[dstOff + j] = d * (q & 15) + m;
+            dst[dstOff + j + 16] = d * (q >> 4) + m;
+        }
+    }
+
+    @Override
+    float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
+        FloatVector acc = FloatVector.zero(F);
+        int blocks = cols / BLOCK;
+        for (int b = 0; b < blocks; b++) {
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            int xb = xOff + b * BLOCK;
+            float d = Halfs.half(w, bo), m = Halfs.half(w, bo + 2);
+            for (int h = 0; h < 2; h++) {
+                for (int p = 0; p < 16; p += L) {
+                    ByteVector q = loadBytes(w, bo + 4 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
+                    FloatVector wv = toFloats(q).fma(d, m);
+                    acc = wv.fma(FloatVector.fromArray(F, x, xb + 16 * h + p), acc);
+                }
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        int blocks = cols / BLOCK;
+        for (int b = 0; b < blocks; b++) {
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            int xb = xOff + b * BLOCK;
+            float d = Halfs.half(w, bo), m = Halfs.half(w, bo + 2);
+            for (int h = 0; h < 2; h++) {
+                for (int p = 0; p < 16; p += L) {
+                    ByteVector q = loadBytes(w, bo + 4 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
+                    FloatVector wv = toFloats(q).fma(d, m);
+                    int xi = xb + 16 * h + p;
+                    a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
+                    a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
+                    a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
+                    a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
+                }
+            }
+        }
+        out[outOff] = a0.reduceLanes(VectorOperators.ADD);
+        out[outOff + outStride] = a1.reduceLanes(VectorOperators.ADD);
+        out[outOff + 2 * outStride] = a2.reduceLanes(VectorOperators.ADD);
+        out[outOff + 3 * outStride] = a3.reduceLanes(VectorOperators.ADD);
+    }
+}
