@@ -52,13 +52,23 @@ public class StepExecutor {
         }
     }
 
+    /** Single-type presets that RTN can write through {@code whittle convert}'s ggml reference quantizers. */
+    static final java.util.Set<String> CONVERTIBLE_RTN = java.util.Set.of("q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q6_k");
+
     /**
-     * The quantize step. whittle's quantizer (module quantize) is not on this branch yet, so the step stops
-     * with a clear message; the lead wires {@code ModelQuantizer.quantize} in here when merging.
+     * The quantize step. RTN to a single-type preset goes through {@link ModelConverter} (ggml's reference
+     * quantizers, every weight matrix in that type, llama-quantize's shape fallbacks). The K_S/K_M mixes and
+     * GPTQ/AWQ need whittle's quantizer (module quantize), which is not merged yet: those stop with a clear
+     * message until the lead wires {@code ModelQuantizer.quantize} in here.
      */
     protected void quantize(Model model, Step.Quantize q, Path out, Path dataDir, int threads, Progress progress) throws IOException {
+        if (q.method().equals("rtn") && CONVERTIBLE_RTN.contains(q.type())) {
+            ModelConverter.convert(model, out, ModelConverter.Target.GGUF, DType.parse(q.type()).orElseThrow(), progress);
+            return;
+        }
         throw new UnsupportedOperationException("step quantize (" + q.method() + " " + q.type()
-                + ") is not available in this build: the quantizer is not merged yet");
+                + ") is not available in this build: it needs whittle's quantizer, which is not merged yet"
+                + " (available now: rtn with " + String.join(", ", CONVERTIBLE_RTN.stream().sorted().toList()) + ")");
     }
 
     private static void move(Path from, Path to) throws IOException {
