@@ -178,8 +178,12 @@ public final class RecipeParser {
         int native_ = Step.Quantize.groupSizeOf(type);
         int g = native_;
         if (groupSize != null && !groupSize.isNull()) {
-            g = (int) integer(groupSize, groupKey, 1);
-            if (g != native_) throw fail(groupKey, type + " quantizes in groups of " + native_ + ", not " + g);
+            int given = (int) integer(groupSize, groupKey, 1);
+            boolean kQuant = type.contains("_k");
+            // K-quants: scales per sub-block inside 256-weight super-blocks; either size names the same layout.
+            if (given != native_ && !(kQuant && given == 256)) {
+                throw fail(groupKey, type + " quantizes in groups of " + native_ + (kQuant ? " (sub-blocks of 256)" : "") + ", not " + given);
+            }
         }
         boolean act = false;
         if (actOrder != null && !actOrder.isNull()) {

@@ -50,6 +50,8 @@ class RecipeParserTest {
                 error(head + "calibration: {dataset: c4-sample}\n" + v + "      - {step: quantize, method: awq, type: q4_0, act_order: true}\n"));
         assertEquals("recipe.yaml: variants[2].steps[0].group_size: q4_0 quantizes in groups of 32, not 128",
                 error(head + v + "      - {step: quantize, method: rtn, type: q4_0, group_size: 128}\n"));
+        assertEquals("recipe.yaml: variants[2].steps[0].group_size: q4_k_m quantizes in groups of 32 (sub-blocks of 256), not 64",
+                error(head + v + "      - {step: quantize, method: rtn, type: q4_k_m, group_size: 64}\n"));
         assertEquals("recipe.yaml: variants[2].steps[0].method: gptq needs calibration data: add a `calibration` section",
                 error(head + v + "      - {step: quantize, method: gptq, type: q4_0}\n"));
         assertEquals("recipe.yaml: variants[2].steps[0].type: unknown type f8 (known: f32, f16, bf16)",
@@ -130,11 +132,14 @@ class RecipeParserTest {
                   - name: "{type}-{method}"
                     method: rtn
                     type: [q5_0, q6_k]
+                  - method: rtn
+                    type: q6_k
+                    group_size: 256
                 """);
         assertEquals(List.of("fp32",
                         "rtn-q4_0-g32", "rtn-q8_0-g32", "gptq-q4_0-g32", "gptq-q8_0-g32", "awq-q4_0-g32", "awq-q8_0-g32",
                         "gptq-q4_k_m", "gptq-q4_k_m-act",
-                        "q5_0-rtn", "q6_k-rtn"),
+                        "q5_0-rtn", "q6_k-rtn", "rtn-q6_k-g16"),
                 r.variants().stream().map(VariantSpec::name).toList());
         assertEquals(new Step.Quantize("rtn", "q6_k", 16, false, null), r.variants().get(10).steps().getFirst());
         assertEquals("quantize(method=gptq,type=q4_k_m,group_size=32,act_order=true,calibration=(dataset=c4-sample,samples=128,seq_len=512,seed=1))",
