@@ -25,8 +25,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One matmul of a rows × cols weight matrix with {@code tokens} activation vectors: tokens = 1 is decode
- * (matvec, bound by weight bandwidth), 32/128 is prefill (bound by compute). {@link BenchReport} turns the
+ * (matvec, bound by weight bandwidth), 32/128 is prefill (bound by compute). {@link ModelBenchReport} turns the
  * scores into GFLOP/s (2·rows·cols·tokens per op) and GB/s of weight bytes read.
+ * <p>Run (from the repository root):
+ * <pre>
+ * mvn -B -o -q -pl bench -am package -DskipTests
+ * mvn -B -o -q -pl bench dependency:build-classpath -Dmdep.outputFile=/tmp/bench.cp
+ * java --add-modules jdk.incubator.vector -cp bench/target/classes:$(cat /tmp/bench.cp) org.openjdk.jmh.Main \
+ *     MatmulBenchmark -f 1 -wi 2 -i 2 -w 1s -r 1s -p tokens=1 -p threads=1,2 -rf csv -rff /tmp/mm.csv
+ * java -cp bench/target/classes:$(cat /tmp/bench.cp) dev.whittle.bench.BenchReport /tmp/mm.csv
+ * </pre>
+ * The first warm-up iteration of each trial is slow (the Vector API runs interpreted until C2 compiles the
+ * kernel, seconds for prefill shapes); on a shared machine prefer {@link MatmulProbe}'s best-of figures.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

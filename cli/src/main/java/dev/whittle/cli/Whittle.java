@@ -6,7 +6,19 @@ import picocli.CommandLine.Command;
 /** The {@code whittle} command: a thin picocli front over the library modules. */
 @Command(name = "whittle", mixinStandardHelpOptions = true, version = "whittle 0.1.0",
         description = "Shrink language models to fit the hardware you own, and measure what it cost.",
-        subcommands = {InspectCommand.class, ConvertCommand.class, SynthCommand.class, GenerateCommand.class, EvalCommand.class, DatasetsCommand.class, DemoCommand.class, ReportCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+                DemoCommand.class,
+                InspectCommand.class,
+                ConvertCommand.class,
+                SynthCommand.class,
+                GenerateCommand.class,
+                QuantizeCommand.class,
+                EvalCommand.class,
+                BenchCommand.class,
+                DatasetsCommand.class,
+                ReportCommand.class,
+                RunCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Whittle implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -79,7 +79,7 @@ class CliTest {
     void noArgumentsListsTheCommands() {
         Run r = run();
         assertEquals(0, r.exit());
-        for (String c : new String[] {"inspect", "convert", "generate", "eval", "synth", "datasets", "demo"})
+        for (String c : new String[] {"inspect", "convert", "generate", "quantize", "eval", "synth", "datasets", "demo", "bench"})
             assertTrue(r.out().contains(c), c);
     }
 }

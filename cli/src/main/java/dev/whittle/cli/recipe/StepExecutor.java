@@ -5,6 +5,15 @@ import dev.whittle.core.model.Model;
 import dev.whittle.core.model.ModelLoader;
 import dev.whittle.core.progress.Progress;
 import dev.whittle.core.tensor.DType;
+import dev.whittle.datasets.CalibrationSampler;
+import dev.whittle.datasets.CalibrationSet;
+import dev.whittle.datasets.CalibrationStyle;
+import dev.whittle.datasets.DatasetRegistry;
+import dev.whittle.datasets.ResolvedDataset;
+import dev.whittle.quantize.ModelQuantizer;
+import dev.whittle.quantize.QuantMethod;
+import dev.whittle.quantize.QuantPreset;
+import dev.whittle.quantize.QuantizeOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,23 +61,29 @@ public class StepExecutor {
         }
     }
 
-    /** Single-type presets that RTN can write through {@code whittle convert}'s ggml reference quantizers. */
-    static final java.util.Set<String> CONVERTIBLE_RTN = java.util.Set.of("q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q6_k");
-
     /**
-     * The quantize step. RTN to a single-type preset goes through {@link ModelConverter} (ggml's reference
-     * quantizers, every weight matrix in that type, llama-quantize's shape fallbacks). The K_S/K_M mixes and
-     * GPTQ/AWQ need whittle's quantizer (module quantize), which is not merged yet: those stop with a clear
-     * message until the lead wires {@code ModelQuantizer.quantize} in here.
+     * The quantize step: whittle's quantizer ({@code whittle quantize}) with llama.cpp's type plan for the preset.
+     * GPTQ/AWQ draw their calibration windows from the recipe's calibration dataset (GPTQ-style documents for
+     * GPTQ, AWQ-style blocks for AWQ), reproducibly from its seed. Quality notes (fallbacks) go to the progress log.
      */
     protected void quantize(Model model, Step.Quantize q, Path out, Path dataDir, int threads, Progress progress) throws IOException {
-        if (q.method().equals("rtn") && CONVERTIBLE_RTN.contains(q.type())) {
-            ModelConverter.convert(model, out, ModelConverter.Target.GGUF, DType.parse(q.type()).orElseThrow(), progress);
-            return;
-        }
-        throw new UnsupportedOperationException("step quantize (" + q.method() + " " + q.type()
-                + ") is not available in this build: it needs whittle's quantizer, which is not merged yet"
-                + " (available now: rtn with " + String.join(", ", CONVERTIBLE_RTN.stream().sorted().toList()) + ")");
+        QuantPreset preset = QuantPreset.parse(q.type());
+        QuantMethod method = QuantMethod.parse(q.method());
+        QuantizeOptions options = switch (method) {
+            case RTN -> QuantizeOptions.rtn(preset);
+            case GPTQ -> QuantizeOptions.gptq(preset, calibration(model, q, dataDir, CalibrationStyle.GPTQ), q.actOrder());
+            case AWQ -> QuantizeOptions.awq(preset, calibration(model, q, dataDir, CalibrationStyle.AWQ));
+        };
+        ModelQuantizer.quantize(model, out, options, progress);
+    }
+
+    private static CalibrationSet calibration(Model model, Step.Quantize q, Path dataDir, CalibrationStyle style) {
+        Calibration c = q.calibration();
+        if (c == null) throw new IllegalArgumentException(q.method() + " needs calibration data: add a `calibration` section");
+        var tokenizer = model.tokenizer().orElseThrow(() -> new IllegalArgumentException(
+                model.path() + ": no tokenizer, needed to tokenize the calibration text"));
+        ResolvedDataset ds = DatasetRegistry.resolve(c.dataset(), dataDir);
+        return CalibrationSampler.sample(ds, tokenizer, c.samples(), c.seqLen(), c.seed(), style);
     }
 
     private static void move(Path from, Path to) throws IOException {

@@ -11,7 +11,8 @@ import java.nio.ByteOrder;
 
 /**
  * bfloat16 weights (little-endian): the 16 bits become the top half of a float, then FMA with float activations.
- * <p>Measurements: see {@link Kernels} for the JMH table.
+ * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Measured decode 5632×2048, 1 thread,
+ * MatmulProbe best: 41.6 GB/s of weights (JMH tables: bench/kernel-benchmarks.md).
  */
 public final class BF16Kernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;
@@ -27,35 +28,53 @@ public final class BF16Kernel extends FloatRowKernel {
         dst[dstOff] = Halfs.bf16(w, off);
     }
 
+    /** Two accumulators (even/odd vectors) so consecutive FMAs do not wait on each other. */
     @Override
     float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
-        FloatVector acc = FloatVector.zero(F);
-        int upper = F.loopBound(cols);
+        FloatVector acc = FloatVector.zero(F), odd = acc;
         int i = 0;
-        for (; i < upper; i += L) {
-            FloatVector wv = Halfs.bf16ToFloat(ShortVector.fromMemorySegment(KernelSpecies.S, w, rowOff + 2L * i, LE));
-            acc = wv.fma(FloatVector.fromArray(F, x, xOff + i), acc);
+        for (; i + 2 * L <= cols; i += 2 * L) {
+            acc = Halfs.bf16ToFloat(ShortVector.fromMemorySegment(KernelSpecies.S, w, rowOff + 2L * i, LE)).fma(FloatVector.fromArray(F, x, xOff + i), acc);
+            odd = Halfs.bf16ToFloat(ShortVector.fromMemorySegment(KernelSpecies.S, w, rowOff + 2L * (i + L), LE)).fma(FloatVector.fromArray(F, x, xOff + i + L), odd);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        if (i + L <= cols) {
+            acc = Halfs.bf16ToFloat(ShortVector.fromMemorySegment(KernelSpecies.S, w, rowOff + 2L * i, LE)).fma(FloatVector.fromArray(F, x, xOff + i), acc);
+            i += L;
+        }
+        float sum = acc.add(odd).reduceLanes(VectorOperators.ADD);
         for (; i < cols; i++) sum += Halfs.bf16(w, rowOff + 2L * i) * x[xOff + i];
         return sum;
     }
 
+    /** Same per-token order as {@link #dot1}, so results match it bit for bit. */
     @Override
     void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, o0 = a0, o1 = a0, o2 = a0, o3 = a0;
         int x1 = xOff + cols, x2 = x1 + cols, x3 = x2 + cols;
-        int upper = F.loopBound(cols);
         int i = 0;
-        for (; i < upper; i += L) {
+        for (; i + 2 * L <= cols; i += 2 * L) {
             FloatVector wv = Halfs.bf16ToFloat(ShortVector.fromMemorySegment(KernelSpecies.S, w, rowOff + 2L * i, LE));
             a0 = wv.fma(FloatVector.fromArray(F, x, xOff + i), a0);
             a1 = wv.fma(FloatVector.fromArray(F, x, x1 + i), a1);
             a2 = wv.fma(FloatVector.fromArray(F, x, x2 + i), a2);
             a3 = wv.fma(FloatVector.fromArray(F, x, x3 + i), a3);
+            int j = i + L;
+            FloatVector wo = Halfs.bf16ToFloat(ShortVector.fromMemorySegment(KernelSpecies.S, w, rowOff + 2L * j, LE));
+            o0 = wo.fma(FloatVector.fromArray(F, x, xOff + j), o0);
+            o1 = wo.fma(FloatVector.fromArray(F, x, x1 + j), o1);
+            o2 = wo.fma(FloatVector.fromArray(F, x, x2 + j), o2);
+            o3 = wo.fma(FloatVector.fromArray(F, x, x3 + j), o3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        if (i + L <= cols) {
+            FloatVector wv = Halfs.bf16ToFloat(ShortVector.fromMemorySegment(KernelSpecies.S, w, rowOff + 2L * i, LE));
+            a0 = wv.fma(FloatVector.fromArray(F, x, xOff + i), a0);
+            a1 = wv.fma(FloatVector.fromArray(F, x, x1 + i), a1);
+            a2 = wv.fma(FloatVector.fromArray(F, x, x2 + i), a2);
+            a3 = wv.fma(FloatVector.fromArray(F, x, x3 + i), a3);
+            i += L;
+        }
+        float s0 = a0.add(o0).reduceLanes(VectorOperators.ADD), s1 = a1.add(o1).reduceLanes(VectorOperators.ADD);
+        float s2 = a2.add(o2).reduceLanes(VectorOperators.ADD), s3 = a3.add(o3).reduceLanes(VectorOperators.ADD);
         for (; i < cols; i++) {
             float wi = Halfs.bf16(w, rowOff + 2L * i);
             s0 += wi * x[xOff + i];

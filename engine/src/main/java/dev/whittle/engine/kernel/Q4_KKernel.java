@@ -15,6 +15,8 @@ import static dev.whittle.engine.kernel.KernelSpecies.toFloats;
  * Q4_K weights: super-blocks of 256, {@code f16 d; f16 dmin; u8 scales[12]; u8 qs[128]}: eight sub-blocks of
  * 32 with 6-bit scale s and min m ({@link KQuants}); sub-block 2c lives in the low nibbles of qs[32c ..] and
  * 2c+1 in the high nibbles; weight = d*s*q - dmin*m, decoded with one FMA per lane.
+ * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Measured decode 5632×2048, 1 thread,
+ * MatmulProbe best: 3.5 GB/s of weights (JMH tables: bench/kernel-benchmarks.md).
  */
 public final class Q4_KKernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;
@@ -41,52 +43,128 @@ public final class Q4_KKernel extends FloatRowKernel {
         }
     }
 
+    /** Even blocks accumulate into one register, odd blocks into another: two FMA chains hide FMA latency. */
     @Override
     float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
-        FloatVector acc = FloatVector.zero(F);
+        FloatVector acc = FloatVector.zero(F), odd = acc;
         int blocks = cols / BLOCK;
-        for (int b = 0; b < blocks; b++) {
-            long bo = rowOff + (long) b * BLOCK_BYTES;
-            int xb = xOff + b * BLOCK;
-            float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
-            for (int sub = 0; sub < 8; sub++) {
-                float ds = d * KQuants.scale(w, bo + 4, sub), dm = -dmin * KQuants.min(w, bo + 4, sub);
-                long qs = bo + QS + 32 * (sub >> 1);
-                int shift = 4 * (sub & 1);
-                for (int p = 0; p < 32; p += L) {
-                    FloatVector wv = toFloats(loadBytes(w, qs + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15)).fma(ds, dm);
-                    acc = wv.fma(FloatVector.fromArray(F, x, xb + 32 * sub + p), acc);
+        int b = 0;
+        for (; b + 1 < blocks; b += 2) {
+            {
+                long bo = rowOff + (long) (b) * BLOCK_BYTES;
+                int xb = xOff + (b) * BLOCK;
+                float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
+                for (int sub = 0; sub < 8; sub++) {
+                    float ds = d * KQuants.scale(w, bo + 4, sub), dm = -dmin * KQuants.min(w, bo + 4, sub);
+                    long qs = bo + QS + 32 * (sub >> 1);
+                    int shift = 4 * (sub & 1);
+                    for (int p = 0; p < 32; p += L) {
+                        FloatVector wv = toFloats(loadBytes(w, qs + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15)).fma(ds, dm);
+                        acc = wv.fma(FloatVector.fromArray(F, x, xb + 32 * sub + p), acc);
+                    }
+                }
+            }
+            {
+                long bo = rowOff + (long) (b + 1) * BLOCK_BYTES;
+                int xb = xOff + (b + 1) * BLOCK;
+                float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
+                for (int sub = 0; sub < 8; sub++) {
+                    float ds = d * KQuants.scale(w, bo + 4, sub), dm = -dmin * KQuants.min(w, bo + 4, sub);
+                    long qs = bo + QS + 32 * (sub >> 1);
+                    int shift = 4 * (sub & 1);
+                    for (int p = 0; p < 32; p += L) {
+                        FloatVector wv = toFloats(loadBytes(w, qs + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15)).fma(ds, dm);
+                        odd = wv.fma(FloatVector.fromArray(F, x, xb + 32 * sub + p), odd);
+                    }
                 }
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        if (b < blocks) {
+            {
+                long bo = rowOff + (long) (b) * BLOCK_BYTES;
+                int xb = xOff + (b) * BLOCK;
+                float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
+                for (int sub = 0; sub < 8; sub++) {
+                    float ds = d * KQuants.scale(w, bo + 4, sub), dm = -dmin * KQuants.min(w, bo + 4, sub);
+                    long qs = bo + QS + 32 * (sub >> 1);
+                    int shift = 4 * (sub & 1);
+                    for (int p = 0; p < 32; p += L) {
+                        FloatVector wv = toFloats(loadBytes(w, qs + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15)).fma(ds, dm);
+                        acc = wv.fma(FloatVector.fromArray(F, x, xb + 32 * sub + p), acc);
+                    }
+                }
+            }
+        }
+        return acc.add(odd).reduceLanes(VectorOperators.ADD);
     }
 
+    /** Same per-token order as {@link #dot1} (even/odd block accumulators), so results match it bit for bit. */
     @Override
     void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, o0 = a0, o1 = a0, o2 = a0, o3 = a0;
         int blocks = cols / BLOCK;
-        for (int b = 0; b < blocks; b++) {
-            long bo = rowOff + (long) b * BLOCK_BYTES;
-            int xb = xOff + b * BLOCK;
-            float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
-            for (int sub = 0; sub < 8; sub++) {
-                float ds = d * KQuants.scale(w, bo + 4, sub), dm = -dmin * KQuants.min(w, bo + 4, sub);
-                long qs = bo + QS + 32 * (sub >> 1);
-                int shift = 4 * (sub & 1);
-                for (int p = 0; p < 32; p += L) {
-                    FloatVector wv = toFloats(loadBytes(w, qs + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15)).fma(ds, dm);
-                    int xi = xb + 32 * sub + p;
-                    a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                    a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                    a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                    a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
+        int b = 0;
+        for (; b + 1 < blocks; b += 2) {
+            {
+                long bo = rowOff + (long) (b) * BLOCK_BYTES;
+                int xb = xOff + (b) * BLOCK;
+                float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
+                for (int sub = 0; sub < 8; sub++) {
+                    float ds = d * KQuants.scale(w, bo + 4, sub), dm = -dmin * KQuants.min(w, bo + 4, sub);
+                    long qs = bo + QS + 32 * (sub >> 1);
+                    int shift = 4 * (sub & 1);
+                    for (int p = 0; p < 32; p += L) {
+                        FloatVector wv = toFloats(loadBytes(w, qs + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15)).fma(ds, dm);
+                        int xi = xb + 32 * sub + p;
+                        a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
+                        a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
+                        a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
+                        a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
+                    }
+                }
+            }
+            {
+                long bo = rowOff + (long) (b + 1) * BLOCK_BYTES;
+                int xb = xOff + (b + 1) * BLOCK;
+                float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
+                for (int sub = 0; sub < 8; sub++) {
+                    float ds = d * KQuants.scale(w, bo + 4, sub), dm = -dmin * KQuants.min(w, bo + 4, sub);
+                    long qs = bo + QS + 32 * (sub >> 1);
+                    int shift = 4 * (sub & 1);
+                    for (int p = 0; p < 32; p += L) {
+                        FloatVector wv = toFloats(loadBytes(w, qs + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15)).fma(ds, dm);
+                        int xi = xb + 32 * sub + p;
+                        o0 = wv.fma(FloatVector.fromArray(F, x, xi), o0);
+                        o1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), o1);
+                        o2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), o2);
+                        o3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), o3);
+                    }
                 }
             }
         }
-        out[outOff] = a0.reduceLanes(VectorOperators.ADD);
-        out[outOff + outStride] = a1.reduceLanes(VectorOperators.ADD);
-        out[outOff + 2 * outStride] = a2.reduceLanes(VectorOperators.ADD);
-        out[outOff + 3 * outStride] = a3.reduceLanes(VectorOperators.ADD);
+        if (b < blocks) {
+            {
+                long bo = rowOff + (long) (b) * BLOCK_BYTES;
+                int xb = xOff + (b) * BLOCK;
+                float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
+                for (int sub = 0; sub < 8; sub++) {
+                    float ds = d * KQuants.scale(w, bo + 4, sub), dm = -dmin * KQuants.min(w, bo + 4, sub);
+                    long qs = bo + QS + 32 * (sub >> 1);
+                    int shift = 4 * (sub & 1);
+                    for (int p = 0; p < 32; p += L) {
+                        FloatVector wv = toFloats(loadBytes(w, qs + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15)).fma(ds, dm);
+                        int xi = xb + 32 * sub + p;
+                        a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
+                        a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
+                        a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
+                        a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
+                    }
+                }
+            }
+        }
+        out[outOff] = a0.add(o0).reduceLanes(VectorOperators.ADD);
+        out[outOff + outStride] = a1.add(o1).reduceLanes(VectorOperators.ADD);
+        out[outOff + 2 * outStride] = a2.add(o2).reduceLanes(VectorOperators.ADD);
+        out[outOff + 3 * outStride] = a3.add(o3).reduceLanes(VectorOperators.ADD);
     }
 }

@@ -17,6 +17,8 @@ import static dev.whittle.engine.kernel.KernelSpecies.toFloats;
  * elements) uses ql[64c ..], qh[32c ..], scales[8c ..]; its element 32k + l (k < 4, l < 32) takes the low
  * (k < 2) or high nibble of ql[64c + 32(k % 2) + l], bits 2k..2k+1 of qh[32c + l] on top, minus 32, times
  * d * scales[8c + 2k + l / 16].
+ * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Measured decode 5632×2048, 1 thread,
+ * MatmulProbe best: 3.8 GB/s of weights (JMH tables: bench/kernel-benchmarks.md).
  */
 public final class Q6_KKernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;
@@ -45,58 +47,146 @@ public final class Q6_KKernel extends FloatRowKernel {
         }
     }
 
+    /** Even blocks accumulate into one register, odd blocks into another: two FMA chains hide FMA latency. */
     @Override
     float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
-        FloatVector acc = FloatVector.zero(F);
+        FloatVector acc = FloatVector.zero(F), odd = acc;
         int blocks = cols / BLOCK;
-        for (int b = 0; b < blocks; b++) {
-            long bo = rowOff + (long) b * BLOCK_BYTES;
-            int xb = xOff + b * BLOCK;
-            float d = Halfs.half(w, bo + 208);
-            for (int c = 0; c < 2; c++) {
-                for (int k = 0; k < 4; k++) {
-                    long ql = bo + 64 * c + 32 * (k & 1), qh = bo + 128 + 32 * c, sc = bo + 192 + 8 * c + 2 * k;
-                    int shift = 4 * (k >> 1);
-                    for (int p = 0; p < 32; p += L) {
-                        ByteVector hi = loadBytes(w, qh + p).lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
-                        ByteVector q = loadBytes(w, ql + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hi).sub((byte) 32);
-                        FloatVector wv = toFloats(q).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + p / 16));
-                        acc = wv.fma(FloatVector.fromArray(F, x, xb + 128 * c + 32 * k + p), acc);
+        int b = 0;
+        for (; b + 1 < blocks; b += 2) {
+            {
+                long bo = rowOff + (long) (b) * BLOCK_BYTES;
+                int xb = xOff + (b) * BLOCK;
+                float d = Halfs.half(w, bo + 208);
+                for (int c = 0; c < 2; c++) {
+                    for (int k = 0; k < 4; k++) {
+                        long ql = bo + 64 * c + 32 * (k & 1), qh = bo + 128 + 32 * c, sc = bo + 192 + 8 * c + 2 * k;
+                        int shift = 4 * (k >> 1);
+                        for (int p = 0; p < 32; p += L) {
+                            ByteVector hi = loadBytes(w, qh + p).lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+                            ByteVector q = loadBytes(w, ql + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hi).sub((byte) 32);
+                            FloatVector wv = toFloats(q).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + p / 16));
+                            acc = wv.fma(FloatVector.fromArray(F, x, xb + 128 * c + 32 * k + p), acc);
+                        }
+                    }
+                }
+            }
+            {
+                long bo = rowOff + (long) (b + 1) * BLOCK_BYTES;
+                int xb = xOff + (b + 1) * BLOCK;
+                float d = Halfs.half(w, bo + 208);
+                for (int c = 0; c < 2; c++) {
+                    for (int k = 0; k < 4; k++) {
+                        long ql = bo + 64 * c + 32 * (k & 1), qh = bo + 128 + 32 * c, sc = bo + 192 + 8 * c + 2 * k;
+                        int shift = 4 * (k >> 1);
+                        for (int p = 0; p < 32; p += L) {
+                            ByteVector hi = loadBytes(w, qh + p).lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+                            ByteVector q = loadBytes(w, ql + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hi).sub((byte) 32);
+                            FloatVector wv = toFloats(q).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + p / 16));
+                            odd = wv.fma(FloatVector.fromArray(F, x, xb + 128 * c + 32 * k + p), odd);
+                        }
                     }
                 }
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        if (b < blocks) {
+            {
+                long bo = rowOff + (long) (b) * BLOCK_BYTES;
+                int xb = xOff + (b) * BLOCK;
+                float d = Halfs.half(w, bo + 208);
+                for (int c = 0; c < 2; c++) {
+                    for (int k = 0; k < 4; k++) {
+                        long ql = bo + 64 * c + 32 * (k & 1), qh = bo + 128 + 32 * c, sc = bo + 192 + 8 * c + 2 * k;
+                        int shift = 4 * (k >> 1);
+                        for (int p = 0; p < 32; p += L) {
+                            ByteVector hi = loadBytes(w, qh + p).lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+                            ByteVector q = loadBytes(w, ql + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hi).sub((byte) 32);
+                            FloatVector wv = toFloats(q).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + p / 16));
+                            acc = wv.fma(FloatVector.fromArray(F, x, xb + 128 * c + 32 * k + p), acc);
+                        }
+                    }
+                }
+            }
+        }
+        return acc.add(odd).reduceLanes(VectorOperators.ADD);
     }
 
+    /** Same per-token order as {@link #dot1} (even/odd block accumulators), so results match it bit for bit. */
     @Override
     void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, o0 = a0, o1 = a0, o2 = a0, o3 = a0;
         int blocks = cols / BLOCK;
-        for (int b = 0; b < blocks; b++) {
-            long bo = rowOff + (long) b * BLOCK_BYTES;
-            int xb = xOff + b * BLOCK;
-            float d = Halfs.half(w, bo + 208);
-            for (int c = 0; c < 2; c++) {
-                for (int k = 0; k < 4; k++) {
-                    long ql = bo + 64 * c + 32 * (k & 1), qh = bo + 128 + 32 * c, sc = bo + 192 + 8 * c + 2 * k;
-                    int shift = 4 * (k >> 1);
-                    for (int p = 0; p < 32; p += L) {
-                        ByteVector hi = loadBytes(w, qh + p).lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
-                        ByteVector q = loadBytes(w, ql + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hi).sub((byte) 32);
-                        FloatVector wv = toFloats(q).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + p / 16));
-                        int xi = xb + 128 * c + 32 * k + p;
-                        a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                        a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                        a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                        a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
+        int b = 0;
+        for (; b + 1 < blocks; b += 2) {
+            {
+                long bo = rowOff + (long) (b) * BLOCK_BYTES;
+                int xb = xOff + (b) * BLOCK;
+                float d = Halfs.half(w, bo + 208);
+                for (int c = 0; c < 2; c++) {
+                    for (int k = 0; k < 4; k++) {
+                        long ql = bo + 64 * c + 32 * (k & 1), qh = bo + 128 + 32 * c, sc = bo + 192 + 8 * c + 2 * k;
+                        int shift = 4 * (k >> 1);
+                        for (int p = 0; p < 32; p += L) {
+                            ByteVector hi = loadBytes(w, qh + p).lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+                            ByteVector q = loadBytes(w, ql + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hi).sub((byte) 32);
+                            FloatVector wv = toFloats(q).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + p / 16));
+                            int xi = xb + 128 * c + 32 * k + p;
+                            a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
+                            a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
+                            a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
+                            a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
+                        }
+                    }
+                }
+            }
+            {
+                long bo = rowOff + (long) (b + 1) * BLOCK_BYTES;
+                int xb = xOff + (b + 1) * BLOCK;
+                float d = Halfs.half(w, bo + 208);
+                for (int c = 0; c < 2; c++) {
+                    for (int k = 0; k < 4; k++) {
+                        long ql = bo + 64 * c + 32 * (k & 1), qh = bo + 128 + 32 * c, sc = bo + 192 + 8 * c + 2 * k;
+                        int shift = 4 * (k >> 1);
+                        for (int p = 0; p < 32; p += L) {
+                            ByteVector hi = loadBytes(w, qh + p).lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+                            ByteVector q = loadBytes(w, ql + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hi).sub((byte) 32);
+                            FloatVector wv = toFloats(q).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + p / 16));
+                            int xi = xb + 128 * c + 32 * k + p;
+                            o0 = wv.fma(FloatVector.fromArray(F, x, xi), o0);
+                            o1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), o1);
+                            o2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), o2);
+                            o3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), o3);
+                        }
                     }
                 }
             }
         }
-        out[outOff] = a0.reduceLanes(VectorOperators.ADD);
-        out[outOff + outStride] = a1.reduceLanes(VectorOperators.ADD);
-        out[outOff + 2 * outStride] = a2.reduceLanes(VectorOperators.ADD);
-        out[outOff + 3 * outStride] = a3.reduceLanes(VectorOperators.ADD);
+        if (b < blocks) {
+            {
+                long bo = rowOff + (long) (b) * BLOCK_BYTES;
+                int xb = xOff + (b) * BLOCK;
+                float d = Halfs.half(w, bo + 208);
+                for (int c = 0; c < 2; c++) {
+                    for (int k = 0; k < 4; k++) {
+                        long ql = bo + 64 * c + 32 * (k & 1), qh = bo + 128 + 32 * c, sc = bo + 192 + 8 * c + 2 * k;
+                        int shift = 4 * (k >> 1);
+                        for (int p = 0; p < 32; p += L) {
+                            ByteVector hi = loadBytes(w, qh + p).lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+                            ByteVector q = loadBytes(w, ql + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hi).sub((byte) 32);
+                            FloatVector wv = toFloats(q).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + p / 16));
+                            int xi = xb + 128 * c + 32 * k + p;
+                            a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
+                            a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
+                            a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
+                            a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
+                        }
+                    }
+                }
+            }
+        }
+        out[outOff] = a0.add(o0).reduceLanes(VectorOperators.ADD);
+        out[outOff + outStride] = a1.add(o1).reduceLanes(VectorOperators.ADD);
+        out[outOff + 2 * outStride] = a2.add(o2).reduceLanes(VectorOperators.ADD);
+        out[outOff + 3 * outStride] = a3.add(o3).reduceLanes(VectorOperators.ADD);
     }
 }

@@ -1,0 +1,49 @@
+package dev.whittle.cli;
+
+import dev.whittle.core.gguf.GgufFile;
+import dev.whittle.core.tensor.DType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class QuantizeCommandTest {
+    static Path fixtures() {
+        String prop = System.getProperty("whittle.fixtures");
+        if (prop != null && Files.isDirectory(Path.of(prop))) return Path.of(prop);
+        return Path.of("").toAbsolutePath().getParent().resolve("../shared/fixtures").normalize();
+    }
+
+    @Test
+    void writesAQ8_0File(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("s.gguf");
+        int code = Whittle.commandLine().execute("quantize", fixtures().resolve("models/stories260K/stories260K.gguf").toString(),
+                "-o", out.toString(), "--method", "rtn", "--type", "q8_0");
+        assertEquals(0, code);
+        try (GgufFile f = GgufFile.open(out)) {
+            assertEquals(7L, f.metadata().get("general.file_type").asLong());
+            assertEquals(DType.Q8_0, f.tensor("blk.0.attn_q.weight").orElseThrow().dtype());
+        }
+    }
+
+    @Test
+    void refusesUnknownTypesAndForeignGroupSizes(@TempDir Path dir) {
+        String model = fixtures().resolve("models/stories260K/stories260K.gguf").toString();
+        StringWriter err = new StringWriter();
+        var cl = Whittle.commandLine();
+        cl.setErr(new PrintWriter(err));
+        Path out = dir.resolve("x.gguf");
+        assertEquals(2, cl.execute("quantize", model, "-o", out.toString(), "--type", "q3_xs"));
+        assertTrue(err.toString().contains("unknown type"), err.toString());
+        assertEquals(2, cl.execute("quantize", model, "-o", out.toString(), "--type", "q4_0", "--group-size", "128"));
+        assertTrue(err.toString().contains("--group-size 128"), err.toString());
+        assertFalse(Files.exists(out));
+    }
+}

@@ -1,0 +1,170 @@
+package dev.whittle.quantize;
+
+import dev.whittle.core.tensor.DType;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.IntStream;
+
+/**
+ * GPTQ (Frantar et al. 2023, IST-DASLab/gptq {@code gptq.py}) for one linear layer, quantizing straight onto a GGUF
+ * block type's grid so the result is a standard block-quantized tensor.
+ * <ol>
+ *   <li>dead inputs (diag H = 0) get H_ii = 1 and a zero weight column;</li>
+ *   <li>optional act-order: columns processed by decreasing diag H, with static groups (each block's
+ *       scale fitted up front from the original weights, as AutoGPTQ's {@code static_groups}), so blocks stay the
+ *       file's contiguous 32 columns;</li>
+ *   <li>damping λ = percdamp · mean(diag H), multiplied by 10 until the Cholesky factorisation succeeds;</li>
+ *   <li>{@code Hinv} = upper Cholesky factor of H⁻¹; columns quantized in order, each error (w - q)/Hinv_ii fed
+ *       back to the not yet quantized columns, lazily in batches of {@code blockSize} columns;</li>
+ *   <li>without act-order a block's scale is fitted, exactly as the format's quantizer, from the updated weights
+ *       when its first column is reached (k-quants: the whole 256-element super-block, all its sub-block scales).</li>
+ * </ol>
+ * Rows are independent given Hinv and run in parallel.
+ */
+public final class Gptq {
+    /** @param percDamp fraction of mean(diag H) added to the diagonal; @param blockSize lazy-batch width */
+    public record Options(double percDamp, int blockSize, boolean actOrder) {
+        public static final Options DEFAULT = new Options(0.01, 128, false);
+
+        public Options {
+            if (!(percDamp > 0)) throw new IllegalArgumentException("damping must be > 0, got " + percDamp);
+            if (blockSize < 1) throw new IllegalArgumentException("block size must be >= 1, got " + blockSize);
+        }
+
+        public Options withActOrder(boolean a) {
+            return new Options(percDamp, blockSize, a);
+        }
+    }
+
+    /**
+     * @param data        the tensor's bytes in {@code type}
+     * @param dequantized what a reader decodes from them (rows × cols)
+     * @param damp        the damping finally added to the diagonal
+     * @param dampTries   how many factorisations it took (1 when the first damping sufficed)
+     * @param deadColumns inputs that were always zero in the calibration data
+     */
+    public record Result(DType type, byte[] data, float[] dequantized, double damp, int dampTries, int deadColumns) {}
+
+    private Gptq() {}
+
+    /** Whether GPTQ can target {@code type}. */
+    public static boolean supports(DType type) {
+        return BlockGrid.of(type).isPresent();
+    }
+
+    /**
+     * Quantizes {@code w} (rows × cols, row-major; not modified) to {@code type} using the layer Hessian {@code h}
+     * (cols × cols, row-major; not modified).
+     */
+    public static Result quantize(float[] w, int rows, int cols, double[] h, DType type, Options options) {
+        BlockGrid grid = BlockGrid.of(type).orElseThrow(() -> new IllegalArgumentException("GPTQ cannot target " + type
+                + " (supported: Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K, Q6_K)"));
+        int bsz = grid.blockSize();
+        int np = grid.paramCount();
+        if (cols % bsz != 0) throw new IllegalArgumentException("row length " + cols + " is not a multiple of " + type + "'s block of " + bsz);
+        if (w.length != rows * cols || h.length != cols * cols) throw new IllegalArgumentException("shape mismatch: w " + w.length + ", h " + h.length + " for " + rows + "x" + cols);
+        double[] hm = h.clone();
+        float[] wm = w.clone();
+        int dead = 0;
+        for (int i = 0; i < cols; i++) {
+            if (hm[i * cols + i] == 0) {
+                hm[i * cols + i] = 1;
+                for (int r = 0; r < rows; r++) wm[r * cols + i] = 0;
+                dead++;
+            }
+        }
+        int[] perm = IntStream.range(0, cols).toArray();
+        if (options.actOrder()) {
+            double[] diag = new double[cols];
+            for (int i = 0; i < cols; i++) diag[i] = hm[i * cols + i];
+            perm = IntStream.range(0, cols).boxed().sorted(Comparator.comparingDouble((Integer i) -> -diag[i]))
+                    .mapToInt(Integer::intValue).toArray();
+        }
+        double[] hp = options.actOrder() ? permute(hm, cols, perm) : hm;
+        double mean = 0;
+        for (int i = 0; i < cols; i++) mean += hp[i * cols + i];
+        mean /= cols;
+        double damp = options.percDamp() * mean;
+        if (!(damp > 0)) damp = options.percDamp();
+        Optional<double[]> u = Optional.empty();
+        int tries = 0;
+        while (u.isEmpty()) {
+            if (++tries > 12) throw new IllegalStateException("Hessian not positive definite even with damping " + damp);
+            double[] hd = hp.clone();
+            for (int i = 0; i < cols; i++) hd[i * cols + i] += damp;
+            u = Cholesky.upperOfInverseInPlace(hd, cols);
+            if (u.isEmpty()) damp *= 10;
+        }
+        double[] hinv = u.get();
+        int groups = cols / bsz;
+        int rowBytes = (int) type.byteSize(cols);
+        byte[] data = new byte[rows * rowBytes];
+        float[] deq = new float[rows * cols];
+        int[] order = perm;
+        boolean act = options.actOrder();
+        // a block's columns must have every earlier column's update when it is fitted: either the block lies inside
+        // one lazy batch (batch a multiple of the block) or starts a batch (block a multiple of the batch)
+        int bs = options.blockSize() % bsz == 0 || bsz % options.blockSize() == 0 ? options.blockSize() : bsz;
+        IntStream.range(0, rows).parallel().forEach(r -> {
+            float[] params = new float[groups * np];
+            boolean[] fitted = new boolean[groups];
+            if (act) {
+                // static groups: scales from the original (dead-zeroed) weights, in file column order
+                for (int g = 0; g < groups; g++) {
+                    grid.fit(wm, r * cols + g * bsz, params, g * np);
+                    fitted[g] = true;
+                }
+            }
+            float[] x = new float[cols];
+            for (int i = 0; i < cols; i++) x[i] = wm[r * cols + order[i]];
+            int[] codes = new int[cols];
+            double[] err = new double[bs];
+            for (int i1 = 0; i1 < cols; i1 += bs) {
+                int i2 = Math.min(cols, i1 + bs);
+                for (int i = i1; i < i2; i++) {
+                    int col = order[i];
+                    int g = col / bsz;
+                    if (!fitted[g]) {
+                        // no act-order: col == i, and columns i .. i+bsz-1 have all updates from earlier columns
+                        // (within the lazy batch eagerly, from earlier batches at each batch's end)
+                        grid.fit(x, i, params, g * np);
+                        fitted[g] = true;
+                    }
+                    int q = grid.code(x[i], params, g * np, col % bsz);
+                    float v = grid.value(q, params, g * np, col % bsz);
+                    codes[col] = q;
+                    deq[r * cols + col] = v;
+                    double e = (x[i] - v) / hinv[i * cols + i];
+                    err[i - i1] = e;
+                    int hb = i * cols;
+                    for (int j = i + 1; j < i2; j++) x[j] -= (float) (e * hinv[hb + j]);
+                }
+                if (i2 < cols) {
+                    double[] acc = new double[cols - i2];
+                    for (int k = i1; k < i2; k++) {
+                        double e = err[k - i1];
+                        if (e == 0) continue;
+                        int hb = k * cols;
+                        for (int j = i2; j < cols; j++) acc[j - i2] += e * hinv[hb + j];
+                    }
+                    for (int j = i2; j < cols; j++) x[j] -= (float) acc[j - i2];
+                }
+            }
+            byte[] block = new byte[type.blockBytes()];
+            for (int g = 0; g < groups; g++) {
+                Arrays.fill(block, (byte) 0);
+                grid.pack(params, g * np, codes, g * bsz, block, 0);
+                System.arraycopy(block, 0, data, r * rowBytes + g * block.length, block.length);
+            }
+        });
+        return new Result(type, data, deq, damp, tries, dead);
+    }
+
+    private static double[] permute(double[] h, int n, int[] perm) {
+        double[] out = new double[n * n];
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) out[i * n + j] = h[perm[i] * n + perm[j]];
+        return out;
+    }
+}

@@ -1,0 +1,404 @@
+package dev.whittle.quantize;
+
+import dev.whittle.core.model.Model;
+import dev.whittle.core.model.ModelConfig;
+import dev.whittle.core.tensor.DType;
+import dev.whittle.core.tensor.Dequantizer;
+import dev.whittle.core.tensor.Tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
+
+/**
+ * Quantizes one Llama-family decoder layer with GPTQ or AWQ from the layer's calibration inputs, and returns the
+ * layer's tensors (bytes and decoded values) and the inputs of the next layer, computed through the quantized
+ * layer.
+ * <p>GPTQ runs true-sequentially: q/k/v from the normed block input, then o from the attention output of the
+ * quantized q/k/v, then gate/up, then down from the quantized gate/up's activations.
+ * <p>AWQ (Lin et al. 2024, mit-han-lab/llm-awq {@code auto_scale.py}, {@code auto_clip.py}) works on the full
+ * precision layer: for each group (q/k/v after input_layernorm; o after v when v and o are square-compatible, i.e.
+ * no GQA; gate/up after post_attention_layernorm; down after up) it tries 20 values of α, scales
+ * s = mean|x|^α normalised by √(max s · min s), quantizes W·diag(s) to the target type, and keeps the α whose group
+ * output (attention block, o, MLP, down) is closest in MSE to full precision. The scale is folded into the preceding
+ * norm or linear. Then every linear but q/k gets a clip search: per row and block, the largest magnitude shrunk by
+ * 0..45 % in 5 % steps, keeping the one with the smallest output error δᵀHδ. Finally RTN (or GPTQ) into the type.
+ */
+final class LayerQuantizer {
+    record Encoded(DType type, byte[] data, float[] values) {}
+
+    record Output(Map<String, Encoded> tensors, List<TensorReport> reports, float[] next) {}
+
+    private static final String[] LINEARS = {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj",
+            "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"};
+
+    private final ModelConfig c;
+    private final LayerMath math;
+    private final QuantizeOptions options;
+    private final Function<String, DType> typeOf;
+    private final Function<String, String> ggufName;
+    private final List<String> notes;
+
+    LayerQuantizer(ModelConfig c, LayerMath math, QuantizeOptions options, Function<String, DType> typeOf,
+                   Function<String, String> ggufName, List<String> notes) {
+        this.c = c;
+        this.math = math;
+        this.options = options;
+        this.typeOf = typeOf;
+        this.ggufName = ggufName;
+        this.notes = notes;
+    }
+
+    /** The layer's weights as floats, keyed by suffix ("self_attn.q_proj", "input_layernorm", ...). */
+    private static final class Weights {
+        final Map<String, float[]> w = new LinkedHashMap<>();
+        final Map<String, float[]> bias = new LinkedHashMap<>();
+    }
+
+    Output run(int layer, Model model, float[] x, int n) {
+        String p = "model.layers." + layer + ".";
+        Weights w = new Weights();
+        for (String s : new String[] {"input_layernorm", "post_attention_layernorm"}) w.w.put(s, floats(model.tensor(p + s + ".weight")));
+        for (String s : LINEARS) {
+            w.w.put(s, floats(model.tensor(p + s + ".weight")));
+            model.findTensor(p + s + ".bias").ifPresent(b -> w.bias.put(s, floats(b)));
+        }
+        Map<String, Encoded> out = new LinkedHashMap<>();
+        List<TensorReport> reports = new ArrayList<>();
+        if (options.method() == QuantMethod.GPTQ) gptqLayer(p, w, x, n, out, reports);
+        else awqLayer(p, w, x, n, out, reports);
+        for (String s : new String[] {"input_layernorm", "post_attention_layernorm"}) {
+            float[] v = w.w.get(s);
+            out.put(p + s + ".weight", new Encoded(DType.F32, encode(v, 1, v.length, DType.F32), v));
+            reports.add(new TensorReport(ggufName.apply(p + s + ".weight"), DType.F32, options.method() == QuantMethod.AWQ ? "f32 (awq scales folded)" : "f32", Double.NaN));
+        }
+        for (var b : w.bias.entrySet()) {
+            float[] v = b.getValue();
+            out.put(p + b.getKey() + ".bias", new Encoded(DType.F32, encode(v, 1, v.length, DType.F32), v));
+        }
+        float[] next = forward(w, out, p, x, n);
+        return new Output(out, reports, next);
+    }
+
+    private void gptqLayer(String p, Weights w, float[] x, int n, Map<String, Encoded> out, List<TensorReport> reports) {
+        int h = c.hiddenSize();
+        float[] xn1 = LayerMath.rmsNorm(x, n, w.w.get("input_layernorm"), c.normEps());
+        double[] h1 = hessian(xn1, n, h);
+        for (String s : new String[] {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj"}) quantizeLinear(p, s, w, h1, out, reports, "gptq");
+        float[] a = attentionInput(w, out, p, xn1, n);
+        quantizeLinear(p, "self_attn.o_proj", w, hessian(a, n, c.qDim()), out, reports, "gptq");
+        float[] hid = x.clone();
+        LayerMath.addInto(hid, LayerMath.linear(a, n, out.get(p + "self_attn.o_proj.weight").values(), h, c.qDim(), w.bias.get("self_attn.o_proj")));
+        float[] xn2 = LayerMath.rmsNorm(hid, n, w.w.get("post_attention_layernorm"), c.normEps());
+        double[] h2 = hessian(xn2, n, h);
+        quantizeLinear(p, "mlp.gate_proj", w, h2, out, reports, "gptq");
+        quantizeLinear(p, "mlp.up_proj", w, h2, out, reports, "gptq");
+        float[] act = activation(w, out, p, xn2, n);
+        quantizeLinear(p, "mlp.down_proj", w, hessian(act, n, c.intermediateSize()), out, reports, "gptq");
+    }
+
+    private void awqLayer(String p, Weights w, float[] x, int n, Map<String, Encoded> out, List<TensorReport> reports) {
+        int h = c.hiddenSize();
+        int qd = c.qDim();
+        int kvd = c.kvDim();
+        int ff = c.intermediateSize();
+        // q/k/v after input_layernorm; the group output is the attention block (o at full precision)
+        float[] xn1 = LayerMath.rmsNorm(x, n, w.w.get("input_layernorm"), c.normEps());
+        String[] qkv = {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj"};
+        float[] s1 = searchScale(p, w, qkv, xn1, n, h, ws -> attentionBlock(w, xn1, n, ws[0], ws[1], ws[2], w.w.get("self_attn.o_proj")));
+        foldIntoNorm(w.w.get("input_layernorm"), s1);
+        for (String s : qkv) scaleColumns(w.w.get(s), s1);
+        float[] xs1 = divideColumns(xn1, n, s1);
+        float[] a = math.attention(LayerMath.linear(xs1, n, w.w.get(qkv[0]), qd, h, w.bias.get(qkv[0])),
+                LayerMath.linear(xs1, n, w.w.get(qkv[1]), kvd, h, w.bias.get(qkv[1])),
+                LayerMath.linear(xs1, n, w.w.get(qkv[2]), kvd, h, w.bias.get(qkv[2])), n);
+        // o after v: only when v's output channels are o's input channels one to one (no GQA)
+        if (kvd == qd && w.bias.get("self_attn.v_proj") == null) {
+            float[] a0 = a;
+            float[] so = searchScale(p, w, new String[] {"self_attn.o_proj"}, a0, n, qd,
+                    ws -> LayerMath.linear(a0, n, ws[0], h, qd, null));
+            scaleRowsDown(w.w.get("self_attn.v_proj"), so, h);
+            scaleColumns(w.w.get("self_attn.o_proj"), so);
+            a = divideColumns(a, n, so);
+        }
+        float[] hid = x.clone();
+        LayerMath.addInto(hid, LayerMath.linear(a, n, w.w.get("self_attn.o_proj"), h, qd, w.bias.get("self_attn.o_proj")));
+        float[] xn2 = LayerMath.rmsNorm(hid, n, w.w.get("post_attention_layernorm"), c.normEps());
+        String[] gu = {"mlp.gate_proj", "mlp.up_proj"};
+        float[] s2 = searchScale(p, w, gu, xn2, n, h, ws -> mlp(xn2, n, ws[0], ws[1], w.w.get("mlp.down_proj")));
+        foldIntoNorm(w.w.get("post_attention_layernorm"), s2);
+        for (String s : gu) scaleColumns(w.w.get(s), s2);
+        float[] xs2 = divideColumns(xn2, n, s2);
+        float[] act = LayerMath.siluMul(LayerMath.linear(xs2, n, w.w.get(gu[0]), ff, h, null), LayerMath.linear(xs2, n, w.w.get(gu[1]), ff, h, null));
+        float[] act0 = act;
+        float[] s3 = searchScale(p, w, new String[] {"mlp.down_proj"}, act0, n, ff, ws -> LayerMath.linear(act0, n, ws[0], h, ff, null));
+        scaleRowsDown(w.w.get("mlp.up_proj"), s3, h);
+        scaleColumns(w.w.get("mlp.down_proj"), s3);
+        act = divideColumns(act, n, s3);
+        // Hessians of the scaled inputs, for the clip search, GPTQ and the error report
+        double[] h1 = hessian(xs1, n, h);
+        double[] ho = hessian(a, n, qd);
+        double[] h2 = hessian(xs2, n, h);
+        double[] hd = hessian(act, n, ff);
+        String how = options.awqGptq() ? "awq+gptq" : "awq+rtn";
+        for (String s : qkv) {
+            if (!s.equals("self_attn.v_proj")) quantizeLinear(p, s, w, h1, out, reports, how);
+        }
+        quantizeLinear(p, "self_attn.v_proj", clip(p, "self_attn.v_proj", w, h1), w, h1, out, reports, how);
+        quantizeLinear(p, "self_attn.o_proj", clip(p, "self_attn.o_proj", w, ho), w, ho, out, reports, how);
+        for (String s : gu) quantizeLinear(p, s, clip(p, s, w, h2), w, h2, out, reports, how);
+        quantizeLinear(p, "mlp.down_proj", clip(p, "mlp.down_proj", w, hd), w, hd, out, reports, how);
+    }
+
+    /**
+     * AWQ's grid search: returns the per-input-channel scale minimising the MSE of {@code module} (given the
+     * group's weights after quantize(W·s)/s) against its full-precision output. All ones if no weight in the group
+     * is block-quantized.
+     */
+    private float[] searchScale(String p, Weights w, String[] names, float[] x, int n, int in, Function<float[][], float[]> module) {
+        float[] ones = new float[in];
+        java.util.Arrays.fill(ones, 1f);
+        boolean any = false;
+        for (String s : names) any |= WeightEncoding.isQuantized(typeOf.apply(p + s + ".weight"));
+        if (!any) return ones;
+        double[] xMean = new double[in];
+        for (int t = 0; t < n; t++) for (int i = 0; i < in; i++) xMean[i] += Math.abs(x[t * in + i]);
+        for (int i = 0; i < in; i++) xMean[i] /= n;
+        double[] wMean = options.awqDuo() ? weightMean(w, names, in) : null;
+        float[][] fp = new float[names.length][];
+        for (int k = 0; k < names.length; k++) fp[k] = w.w.get(names[k]);
+        float[] org = module.apply(fp);
+        double best = Double.POSITIVE_INFINITY;
+        float[] bestScale = ones;
+        int grid = 20;
+        for (int g = 0; g < grid; g++) {
+            double ratio = (double) g / grid;
+            float[] s = new float[in];
+            double max = 0;
+            double min = Double.POSITIVE_INFINITY;
+            double[] sd = new double[in];
+            for (int i = 0; i < in; i++) {
+                double v = wMean == null ? Math.pow(xMean[i], ratio) : Math.pow(xMean[i], ratio) / (Math.pow(wMean[i], 1 - ratio) + 1e-4);
+                v = Math.max(v, 1e-4);
+                sd[i] = v;
+                max = Math.max(max, v);
+                min = Math.min(min, v);
+            }
+            double norm = Math.sqrt(max * min);
+            for (int i = 0; i < in; i++) s[i] = (float) (sd[i] / norm);
+            float[][] q = new float[names.length][];
+            for (int k = 0; k < names.length; k++) {
+                float[] ws = fp[k].clone();
+                scaleColumns(ws, s);
+                int rows = ws.length / in;
+                float[] qs = WeightEncoding.roundTrip(ws, rows, in, typeOf.apply(p + names[k] + ".weight"));
+                q[k] = divideColumns(qs, rows, s);
+            }
+            float[] cur = module.apply(q);
+            double loss = 0;
+            for (int i = 0; i < cur.length; i++) {
+                double d = cur[i] - org[i];
+                loss += d * d;
+            }
+            loss /= cur.length;
+            if (loss < best) {
+                best = loss;
+                bestScale = s;
+            }
+        }
+        return bestScale;
+    }
+
+    /** AutoAWQ's w_mean: |w| normalised by its block's max, averaged over all rows of the group. */
+    private double[] weightMean(Weights w, String[] names, int in) {
+        double[] m = new double[in];
+        int rowsTotal = 0;
+        for (String s : names) {
+            float[] ws = w.w.get(s);
+            int rows = ws.length / in;
+            rowsTotal += rows;
+            int g = BlockGrid.BLOCK;
+            for (int r = 0; r < rows; r++) {
+                for (int b = 0; b + g <= in; b += g) {
+                    float mx = 0;
+                    for (int i = 0; i < g; i++) mx = Math.max(mx, Math.abs(ws[r * in + b + i]));
+                    for (int i = 0; i < g; i++) m[b + i] += mx == 0 ? 0 : Math.abs(ws[r * in + b + i]) / (mx + 1e-6);
+                }
+            }
+        }
+        for (int i = 0; i < in; i++) m[i] /= rowsTotal;
+        return m;
+    }
+
+    /**
+     * AWQ's clip search, per row and block of the tensor's type, error measured with the input Hessian; returns the
+     * clipped copy of the weights.
+     */
+    private float[] clip(String p, String s, Weights w, double[] hm) {
+        DType type = typeOf.apply(p + s + ".weight");
+        float[] ws = w.w.get(s).clone();
+        if (!WeightEncoding.isQuantized(type)) return ws;
+        int cols = (int) Math.sqrt(hm.length);
+        int rows = ws.length / cols;
+        int bsz = type.blockSize();
+        IntStream.range(0, rows).parallel().forEach(r -> {
+            float[] cur = new float[bsz];
+            float[] q = new float[bsz];
+            for (int b = 0; b < cols; b += bsz) {
+                int off = r * cols + b;
+                float orgMax = 0;
+                for (int i = 0; i < bsz; i++) orgMax = Math.max(orgMax, Math.abs(ws[off + i]));
+                if (orgMax == 0) continue;
+                double minErr = Double.POSITIVE_INFINITY;
+                float bestMax = orgMax;
+                for (int k = 0; k < 10; k++) {
+                    float mv = orgMax * (1 - k / 20f);
+                    for (int i = 0; i < bsz; i++) cur[i] = Math.max(-mv, Math.min(mv, ws[off + i]));
+                    WeightEncoding.roundTripRow(cur, 0, q, 0, bsz, type);
+                    double e = 0;
+                    for (int i = 0; i < bsz; i++) {
+                        double di = q[i] - ws[off + i];
+                        if (di == 0) continue;
+                        double si = 0;
+                        int hb = (b + i) * cols + b;
+                        for (int j = 0; j < bsz; j++) si += hm[hb + j] * (q[j] - ws[off + j]);
+                        e += di * si;
+                    }
+                    if (e < minErr) {
+                        minErr = e;
+                        bestMax = mv;
+                    }
+                }
+                for (int i = 0; i < bsz; i++) ws[off + i] = Math.max(-bestMax, Math.min(bestMax, ws[off + i]));
+            }
+        });
+        return ws;
+    }
+
+    private void quantizeLinear(String p, String s, Weights w, double[] hm, Map<String, Encoded> out, List<TensorReport> reports, String how) {
+        quantizeLinear(p, s, w.w.get(s), w, hm, out, reports, how);
+    }
+
+    /** Quantizes {@code ws} (the layer's weight, possibly clipped); the error is reported against the unclipped weight. */
+    private void quantizeLinear(String p, String s, float[] ws, Weights w, double[] hm, Map<String, Encoded> out, List<TensorReport> reports, String how) {
+        String name = p + s + ".weight";
+        DType type = typeOf.apply(name);
+        float[] ref = w.w.get(s);
+        int cols = (int) Math.round(Math.sqrt(hm.length));
+        int rows = ws.length / cols;
+        boolean useGptq = how.endsWith("gptq");
+        Encoded e;
+        if (useGptq && Gptq.supports(type)) {
+            Gptq.Result r = Gptq.quantize(ws, rows, cols, hm, type, options.gptq());
+            e = new Encoded(type, r.data(), r.dequantized());
+            if (r.dampTries() > 1) notes.add(ggufName.apply(name) + ": Hessian needed damping " + r.damp() + " (" + r.dampTries() + " tries)");
+        } else {
+            if (useGptq && WeightEncoding.isQuantized(type)) {
+                notes.add(ggufName.apply(name) + ": GPTQ has no grid for " + type + " (Q2_K/Q3_K), rounded to nearest");
+            }
+            if (useGptq || !WeightEncoding.isQuantized(type)) how = how.replace("gptq", "rtn");
+            if (!WeightEncoding.isQuantized(type)) how = type.name().toLowerCase(java.util.Locale.ROOT) + " (fallback)";
+            byte[] data = encode(ws, rows, cols, type);
+            e = new Encoded(type, data, WeightEncoding.decode(MemorySegment.ofArray(data), rows, cols, type));
+        }
+        out.put(name, e);
+        reports.add(new TensorReport(ggufName.apply(name), type, how, Hessian.relativeError(hm, cols, ref, e.values(), rows)));
+    }
+
+    // ---- forward pieces ----
+
+    private float[] attentionInput(Weights w, Map<String, Encoded> q, String p, float[] xn, int n) {
+        int h = c.hiddenSize();
+        return math.attention(LayerMath.linear(xn, n, q.get(p + "self_attn.q_proj.weight").values(), c.qDim(), h, w.bias.get("self_attn.q_proj")),
+                LayerMath.linear(xn, n, q.get(p + "self_attn.k_proj.weight").values(), c.kvDim(), h, w.bias.get("self_attn.k_proj")),
+                LayerMath.linear(xn, n, q.get(p + "self_attn.v_proj.weight").values(), c.kvDim(), h, w.bias.get("self_attn.v_proj")), n);
+    }
+
+    private float[] activation(Weights w, Map<String, Encoded> q, String p, float[] xn, int n) {
+        int h = c.hiddenSize();
+        int ff = c.intermediateSize();
+        return LayerMath.siluMul(LayerMath.linear(xn, n, q.get(p + "mlp.gate_proj.weight").values(), ff, h, null),
+                LayerMath.linear(xn, n, q.get(p + "mlp.up_proj.weight").values(), ff, h, null));
+    }
+
+    private float[] attentionBlock(Weights w, float[] xn, int n, float[] wq, float[] wk, float[] wv, float[] wo) {
+        int h = c.hiddenSize();
+        float[] a = math.attention(LayerMath.linear(xn, n, wq, c.qDim(), h, w.bias.get("self_attn.q_proj")),
+                LayerMath.linear(xn, n, wk, c.kvDim(), h, w.bias.get("self_attn.k_proj")),
+                LayerMath.linear(xn, n, wv, c.kvDim(), h, w.bias.get("self_attn.v_proj")), n);
+        return LayerMath.linear(a, n, wo, h, c.qDim(), null);
+    }
+
+    private float[] mlp(float[] xn, int n, float[] wg, float[] wu, float[] wd) {
+        int h = c.hiddenSize();
+        int ff = c.intermediateSize();
+        float[] act = LayerMath.siluMul(LayerMath.linear(xn, n, wg, ff, h, null), LayerMath.linear(xn, n, wu, ff, h, null));
+        return LayerMath.linear(act, n, wd, h, ff, null);
+    }
+
+    /** The next layer's input: the block input through the layer as written (decoded weights, folded norms). */
+    private float[] forward(Weights w, Map<String, Encoded> q, String p, float[] x, int n) {
+        int h = c.hiddenSize();
+        float[] xn1 = LayerMath.rmsNorm(x, n, q.get(p + "input_layernorm.weight").values(), c.normEps());
+        float[] a = attentionInput(w, q, p, xn1, n);
+        float[] hid = x.clone();
+        LayerMath.addInto(hid, LayerMath.linear(a, n, q.get(p + "self_attn.o_proj.weight").values(), h, c.qDim(), w.bias.get("self_attn.o_proj")));
+        float[] xn2 = LayerMath.rmsNorm(hid, n, q.get(p + "post_attention_layernorm.weight").values(), c.normEps());
+        float[] act = activation(w, q, p, xn2, n);
+        LayerMath.addInto(hid, LayerMath.linear(act, n, q.get(p + "mlp.down_proj.weight").values(), h, c.intermediateSize(), null));
+        return hid;
+    }
+
+    // ---- helpers ----
+
+    static double[] hessian(float[] x, int n, int cols) {
+        Hessian h = new Hessian(cols);
+        h.add(x, n);
+        return h.matrix();
+    }
+
+    static float[] floats(Tensor t) {
+        return Dequantizer.toFloatArray(t);
+    }
+
+    static byte[] encode(float[] w, int rows, int cols, DType type) {
+        try (Arena a = Arena.ofConfined()) {
+            return WeightEncoding.encode(w, rows, cols, type, a).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    /** W[:, i] *= s[i]. */
+    static void scaleColumns(float[] w, float[] s) {
+        int in = s.length;
+        for (int i = 0; i < w.length; i++) w[i] *= s[i % in];
+    }
+
+    /** x[:, i] / s[i] as a new array. */
+    static float[] divideColumns(float[] x, int n, float[] s) {
+        int in = s.length;
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) out[i] = x[i] / s[i % in];
+        return out;
+    }
+
+    /** The previous op's last s.length output rows divided by s (scale_fc_fc: rows are output channels). */
+    static void scaleRowsDown(float[] prev, float[] s, int cols) {
+        int rows = prev.length / cols;
+        int first = rows - s.length;
+        for (int r = 0; r < s.length; r++) for (int i = 0; i < cols; i++) prev[(first + r) * cols + i] /= s[r];
+    }
+
+    static void foldIntoNorm(float[] norm, float[] s) {
+        for (int i = 0; i < norm.length; i++) norm[i] /= s[i];
+    }
+
+    static UnaryOperator<float[]> identity() {
+        return v -> v;
+    }
+}
