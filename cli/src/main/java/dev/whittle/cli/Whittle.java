@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
                 EvalCommand.class,
                 BenchCommand.class,
                 DatasetsCommand.class,
+                ReportCommand.class,
+                RunCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Whittle implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,36 @@
+package dev.whittle.reports;
+
+import java.util.Locale;
+
+/** Number formatting shared by the HTML, Markdown and CSV renderers (always Locale.ROOT). */
+final class Format {
+    /** What a missing metric shows as. */
+    static final String MISSING = "—";
+
+    private Format() {}
+
+    static String f(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+
+    static String bytes(double b) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        int i = 0;
+        while (Math.abs(b) >= 1024 && i < units.length - 1) {
+            b /= 1024;
+            i++;
+        }
+        return f(i == 0 ? "%.0f %s" : "%.2f %s", b, units[i]);
+    }
+
+    /** Five decimals, or three significant digits in exponent form below 0.001 (KLD of near-lossless variants). */
+    static String small(double v) {
+        return v != 0 && Math.abs(v) < 1e-3 ? f("%.2e", v) : f("%.5f", v);
+    }
+
+    /** Full precision, no exponent surprises for integers: what CSV and data attributes carry. */
+    static String raw(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
+        return Double.toString(v);
+    }
+}
