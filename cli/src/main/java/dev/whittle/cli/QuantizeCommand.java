@@ -43,8 +43,12 @@ public final class QuantizeCommand implements Callable<Integer> {
     String method;
 
     @Option(names = "--type", required = true, paramLabel = "TYPE",
-            description = "q4_0, q4_1, q5_0, q5_1, q8_0, q4_k_s, q4_k_m, q5_k_s, q5_k_m, q6_k.")
+            description = "GGUF: q4_0, q4_1, q5_0, q5_1, q8_0, q4_k_s, q4_k_m, q5_k_s, q5_k_m, q6_k. "
+                    + "whittle's grouped integers (SafeTensors, compressed-tensors pack-quantized, RTN): int8, int4, int3, int2.")
     String type;
+
+    @Option(names = "--asym", description = "int types: asymmetric (zero points) instead of symmetric.")
+    boolean asym;
 
     @Option(names = "--group-size", paramLabel = "G",
             description = "Weights per scale. GGUF block types fix it (32, or the 256-element super-blocks of k-quants); any other value is refused.")
@@ -79,6 +83,7 @@ public final class QuantizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (type.toLowerCase(Locale.ROOT).matches("int[2348]")) return quantizeToInts();
         QuantMethod m = QuantMethod.parse(method);
         QuantPreset preset = QuantPreset.parse(type);
         if (groupSize != null) {
@@ -118,6 +123,25 @@ public final class QuantizeCommand implements Callable<Integer> {
             System.out.println("types: " + counts);
         }
         System.out.println("wrote " + output);
+        return 0;
+    }
+
+    /**
+     * Grouped integer weights into a HF directory vLLM can serve (compressed-tensors pack-quantized). RTN only for
+     * now: GPTQ and AWQ write GGUF block types.
+     */
+    private Integer quantizeToInts() throws Exception {
+        int bits = Integer.parseInt(type.substring(3));
+        if (!method.equalsIgnoreCase("rtn"))
+            throw new IllegalArgumentException("--method " + method + ": int" + bits + " output supports rtn only (gptq/awq write GGUF block types)");
+        if (output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gguf"))
+            throw new IllegalArgumentException("-o " + output + ": int" + bits + " is written as a HF SafeTensors directory, not GGUF");
+        int group = groupSize == null ? 128 : groupSize;
+        if (group < 0) throw new IllegalArgumentException("--group-size " + group + ": must be positive, or 0 for one scale per output channel");
+        try (Model mdl = ModelLoader.open(model)) {
+            dev.whittle.core.intq.IntExport.write(mdl, output, bits, group, !asym, ConsoleProgress.forStderr());
+        }
+        System.out.printf(Locale.ROOT, "wrote %s: int%d, %s, %s%n", output, bits, group == 0 ? "per channel" : "group " + group, asym ? "asymmetric" : "symmetric");
         return 0;
     }
 }

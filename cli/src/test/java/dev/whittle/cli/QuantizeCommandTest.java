@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 class QuantizeCommandTest {
     static Path fixtures() {
@@ -45,5 +46,23 @@ class QuantizeCommandTest {
         assertEquals(2, cl.execute("quantize", model, "-o", out.toString(), "--type", "q4_0", "--group-size", "128"));
         assertTrue(err.toString().contains("--group-size 128"), err.toString());
         assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void writesGroupedInt4AsCompressedTensorsThatRunsNatively(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("int4");
+        int code = Whittle.commandLine().execute("quantize", fixtures().resolve("models/stories260K-hf").toString(),
+                "-o", out.toString(), "--type", "int4", "--group-size", "32", "--asym");
+        assertEquals(0, code);
+        String cfg = java.nio.file.Files.readString(out.resolve("config.json"));
+        assertTrue(cfg.contains("\"pack-quantized\"") && cfg.contains("\"group_size\" : 32"), cfg);
+        try (var m = dev.whittle.core.model.ModelLoader.open(out)) {
+            var w = m.quantizedWeight("model.layers.0.mlp.up_proj.weight");
+            assertTrue(w.isPresent(), "packed weights are recognised");
+            assertEquals(4, w.get().bits());
+            assertFalse(w.get().symmetric());
+        }
+        assertNotEquals(0, Whittle.commandLine().execute("quantize", fixtures().resolve("models/stories260K-hf").toString(),
+                "-o", dir.resolve("x").toString(), "--type", "int4", "--method", "gptq"));
     }
 }
