@@ -88,7 +88,7 @@ class ForwardVsTorchTest {
             assertTrue(chunkDiff < TOLERANCE, "chunked max abs diff " + chunkDiff);
             // One code path; only the kernels' summation order differs between matrix×matrix (prefill) and
             // matrix×vector (decode), so the two agree to float rounding.
-            assertArrayEquals(all, decoded, 2e-5f, "prefill and decode logits agree to float rounding");
+            assertArrayEquals(all, decoded, 1e-4f, "prefill and decode logits agree to float rounding");
         }
     }
 

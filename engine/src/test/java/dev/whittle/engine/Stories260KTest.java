@@ -92,7 +92,7 @@ class Stories260KTest {
             float[] all = model.newSession().prefillAll(PROMPT);
             float[] last = model.newSession().prefill(PROMPT);
             // Batches of different sizes tile the output matmul differently: equal up to float rounding.
-            assertArrayEquals(Arrays.copyOfRange(all, 16 * 512, 17 * 512), last, 2e-5f);
+            assertArrayEquals(Arrays.copyOfRange(all, 16 * 512, 17 * 512), last, 1e-4f);
 
             float[] streamed = new float[all.length];
             int[] calls = {0};
@@ -101,7 +101,7 @@ class Stories260KTest {
                 System.arraycopy(logits, 0, streamed, index * 512, 512);
             });
             assertEquals(17, calls[0]);
-            assertArrayEquals(all, streamed, 2e-5f, "streamed rows equal prefillAll");
+            assertArrayEquals(all, streamed, 1e-4f, "streamed rows equal prefillAll");
         }
     }
 
