@@ -23,7 +23,7 @@ public final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "FORMAT", description = "gguf or safetensors (default: from OUT's name: *.gguf is GGUF, anything else a HF directory).")
     String to;
 
-    @Option(names = "--type", paramLabel = "TYPE", description = "Weight type: f32, f16, bf16 (default: keep the source's).")
+    @Option(names = "--type", paramLabel = "TYPE", description = "Weight type: f32, f16, bf16, or a GGUF block type by ggml's reference (RTN) quantizer: q8_0, q4_0, q4_1, q5_0, q5_1, q2_k..q6_k (default: keep the source's).")
     String type;
 
     @Override
@@ -32,7 +32,7 @@ public final class ConvertCommand implements Callable<Integer> {
                 : output.getFileName().toString().toLowerCase().endsWith(".gguf") ? ModelConverter.Target.GGUF : ModelConverter.Target.SAFETENSORS;
         DType dtype = null;
         if (type != null) {
-            dtype = DType.parse(type).orElseThrow(() -> new IllegalArgumentException("--type " + type + ": unknown type (f32, f16, bf16)"));
+            dtype = DType.parse(type).orElseThrow(() -> new IllegalArgumentException("--type " + type + ": unknown type (f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, q2_k..q6_k)"));
         }
         try (Model m = ModelLoader.open(model)) {
             ModelConverter.convert(m, output, target, dtype, ConsoleProgress.forStderr());

@@ -118,6 +118,11 @@ public final class GgufExport {
             case Q5_0 -> GgufModelMetadata.FTYPE_MOSTLY_Q5_0;
             case Q5_1 -> GgufModelMetadata.FTYPE_MOSTLY_Q5_1;
             case Q6_K -> GgufModelMetadata.FTYPE_MOSTLY_Q6_K;
+            // A file of one k-type is llama.cpp's "_S" mix (the base type nearly everywhere).
+            case Q2_K -> GgufModelMetadata.FTYPE_MOSTLY_Q2_K;
+            case Q3_K -> GgufModelMetadata.FTYPE_MOSTLY_Q3_K_S;
+            case Q4_K -> GgufModelMetadata.FTYPE_MOSTLY_Q4_K_S;
+            case Q5_K -> GgufModelMetadata.FTYPE_MOSTLY_Q5_K_S;
             default -> GgufModelMetadata.FTYPE_ALL_F32;
         };
     }

@@ -83,4 +83,14 @@ class GgufExportTest {
             }
         }
     }
+
+    @Test
+    void fileTypesAreLlamaCppsFtypeIds() {
+        // llama.h LLAMA_FTYPE_*: ALL_F32 0, MOSTLY_F16 1, Q4_0 2, Q4_1 3, Q8_0 7, Q5_0 8, Q5_1 9, Q2_K 10, Q3_K_S 11,
+        // Q4_K_S 14, Q5_K_S 16, Q6_K 18, BF16 32.
+        int[] want = {0, 1, 2, 3, 7, 8, 9, 10, 11, 14, 16, 18, 32};
+        DType[] types = {DType.F32, DType.F16, DType.Q4_0, DType.Q4_1, DType.Q8_0, DType.Q5_0, DType.Q5_1, DType.Q2_K,
+                DType.Q3_K, DType.Q4_K, DType.Q5_K, DType.Q6_K, DType.BF16};
+        for (int i = 0; i < types.length; i++) assertEquals(want[i], GgufExport.fileTypeFor(types[i]), types[i].name());
+    }
 }
