@@ -16,7 +16,7 @@ public final class GgufModelMetadata {
     /** llama.cpp's LLAMA_FTYPE values for the whole-file type. */
     public static final int FTYPE_ALL_F32 = 0, FTYPE_MOSTLY_F16 = 1, FTYPE_MOSTLY_Q4_0 = 2, FTYPE_MOSTLY_Q4_1 = 3,
             FTYPE_MOSTLY_Q8_0 = 7, FTYPE_MOSTLY_Q5_0 = 8, FTYPE_MOSTLY_Q5_1 = 9, FTYPE_MOSTLY_Q2_K = 10,
-            FTYPE_MOSTLY_Q3_K_M = 12, FTYPE_MOSTLY_Q4_K_S = 14, FTYPE_MOSTLY_Q4_K_M = 15, FTYPE_MOSTLY_Q5_K_S = 16,
+            FTYPE_MOSTLY_Q3_K_S = 11, FTYPE_MOSTLY_Q3_K_M = 12, FTYPE_MOSTLY_Q4_K_S = 14, FTYPE_MOSTLY_Q4_K_M = 15, FTYPE_MOSTLY_Q5_K_S = 16,
             FTYPE_MOSTLY_Q5_K_M = 17, FTYPE_MOSTLY_Q6_K = 18, FTYPE_MOSTLY_BF16 = 32;
 
     private GgufModelMetadata() {}
