@@ -18,20 +18,9 @@ public final class Sha256 {
     private Sha256() {
     }
 
-    /** Lower-case hex SHA-256 of a file's bytes. */
+    /** Lower-case hex SHA-256 of a file's bytes (the datasets module's streaming hash). */
     public static String ofFile(Path file) {
-        MessageDigest digest = newDigest();
-        ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (channel.read(buffer) >= 0) {
-                buffer.flip();
-                digest.update(buffer);
-                buffer.clear();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot hash " + file + ": " + e.getMessage(), e);
-        }
-        return HexFormat.of().formatHex(digest.digest());
+        return dev.whittle.datasets.Sha256.of(file);
     }
 
     /** SHA-256 of a token stream, each id as a little-endian int32 (the identity saved base logits refer to). */
