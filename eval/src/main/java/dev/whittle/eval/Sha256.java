@@ -1,19 +1,14 @@
 package dev.whittle.eval;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** SHA-256 digests, streamed so multi-gigabyte weight files never sit in memory. */
 public final class Sha256 {
-    private static final int BUFFER = 1 << 20;
 
     private Sha256() {
     }
