@@ -1,7 +1,7 @@
 package dev.whittle.quantize;
 
 import dev.whittle.core.convert.GgufModelMetadata;
-import dev.whittle.core.gguf.GgufTensorSource;
+import dev.whittle.core.tensor.TensorSource;
 import dev.whittle.core.gguf.GgufValue;
 import dev.whittle.core.gguf.GgufWriter;
 import dev.whittle.core.model.Architecture;
@@ -93,7 +93,7 @@ public final class ModelQuantizer {
             LongUnaryOperator rows = ggufRowOrder(cfg, canonical, src);
             Matcher m = LAYER.matcher(canonical);
             int layer = m.matches() ? Integer.parseInt(m.group(1)) : -1;
-            w.add(GgufTensorSource.lazy(g, src.shape(), type, out -> {
+            w.add(TensorSource.lazy(g, src.shape(), type, out -> {
                 if (stream != null && layer >= 0) {
                     LayerQuantizer.Encoded enc = stream.tensor(layer, canonical);
                     writeRows(enc.data(), src.rowCount(), rows, out);

@@ -1,6 +1,6 @@
 package dev.whittle.core.convert;
 
-import dev.whittle.core.gguf.GgufTensorSource;
+import dev.whittle.core.tensor.TensorSource;
 import dev.whittle.core.gguf.GgufValue;
 import dev.whittle.core.gguf.GgufWriter;
 import dev.whittle.core.model.Architecture;
@@ -63,7 +63,7 @@ public final class GgufExport {
             if (arch.isLlamaFamily() && TensorNaming.isQuery(canonical)) rows = interleave(src, cfg.numHeads());
             else if (arch.isLlamaFamily() && TensorNaming.isKey(canonical)) rows = interleave(src, cfg.numKvHeads());
             LongUnaryOperator rowOrder = rows;
-            w.add(GgufTensorSource.lazy(ggufName, src.shape(), target0, out -> {
+            w.add(TensorSource.lazy(ggufName, src.shape(), target0, out -> {
                 TensorEncoder.write(src, target0, rowOrder, out);
                 progress.advance(++done[0], ggufName);
             }));

@@ -7,7 +7,7 @@ import dev.whittle.core.model.ModelFormat;
 import dev.whittle.core.model.TensorNaming;
 import dev.whittle.core.progress.Progress;
 import dev.whittle.core.safetensors.SafeTensorsWriter;
-import dev.whittle.core.safetensors.TensorSource;
+import dev.whittle.core.tensor.TensorSource;
 import dev.whittle.core.tensor.DType;
 import dev.whittle.core.tensor.Tensor;
 import dev.whittle.core.tensor.Transpose;

@@ -1,5 +1,7 @@
 package dev.whittle.core.gguf;
 
+import dev.whittle.core.tensor.TensorSource;
+
 import dev.whittle.core.tensor.DType;
 import dev.whittle.core.tensor.Tensor;
 
@@ -35,7 +37,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>with no tensors (vocab-only files) the file ends right after the metadata, as gguf-py writes them.</li>
  * </ul>
  * Tensors take whittle shapes (outermost first) and are written with GGUF's reversed {@code ne}. Their data is
- * streamed through a {@link FileChannel} one tensor at a time from {@link GgufTensorSource}s, so the file is
+ * streamed through a {@link FileChannel} one tensor at a time from {@link TensorSource}s, so the file is
  * never held in memory. Writing is atomic: a temp file in the target's directory is filled, forced to disk and
  * moved over the target with ATOMIC_MOVE; on any failure or interrupt it is deleted and the target is left
  * untouched.
@@ -45,7 +47,7 @@ public final class GgufWriter {
 
     private int version = 3;
     private final LinkedHashMap<String, GgufValue> metadata = new LinkedHashMap<>();
-    private final LinkedHashMap<String, GgufTensorSource> tensors = new LinkedHashMap<>();
+    private final LinkedHashMap<String, TensorSource> tensors = new LinkedHashMap<>();
 
     public GgufWriter() {}
 
@@ -89,11 +91,11 @@ public final class GgufWriter {
     public Map<String, GgufValue> metadata() { return Collections.unmodifiableMap(metadata); }
 
     public GgufWriter add(Tensor t) {
-        return add(GgufTensorSource.of(t));
+        return add(TensorSource.of(t));
     }
 
     /** Appends a tensor; its dtype must exist in GGUF and its innermost dimension be a whole number of blocks. */
-    public GgufWriter add(GgufTensorSource t) {
+    public GgufWriter add(TensorSource t) {
         if (tensors.containsKey(t.name())) throw new IllegalArgumentException("tensor " + t.name() + " added twice");
         check(t);
         tensors.put(t.name(), t);
@@ -104,14 +106,14 @@ public final class GgufWriter {
      * Swaps the tensor of the same name for {@code t}, keeping its place in the file (for example a quantized
      * version of a tensor taken over by {@link #copyOf}).
      */
-    public GgufWriter replace(GgufTensorSource t) {
+    public GgufWriter replace(TensorSource t) {
         if (!tensors.containsKey(t.name())) throw new IllegalArgumentException("no tensor " + t.name() + " to replace");
         check(t);
         tensors.put(t.name(), t);
         return this;
     }
 
-    private static void check(GgufTensorSource t) {
+    private static void check(TensorSource t) {
         String name = t.name();
         long[] shape = t.shape();
         DType dt = t.dtype();
@@ -131,7 +133,7 @@ public final class GgufWriter {
     }
 
     /** The tensors to write, in order. */
-    public List<GgufTensorSource> tensors() { return List.copyOf(tensors.values()); }
+    public List<TensorSource> tensors() { return List.copyOf(tensors.values()); }
 
     /** The data alignment the file will use. */
     public int alignment() {
@@ -211,7 +213,7 @@ public final class GgufWriter {
         }
         long offset = 0;
         List<Long> offsets = new ArrayList<>(tensors.size());
-        for (GgufTensorSource t : tensors.values()) {
+        for (TensorSource t : tensors.values()) {
             long[] shape = t.shape();
             out.string(t.name());
             out.i32(shape.length);
@@ -229,7 +231,7 @@ public final class GgufWriter {
         out.flush();
         long dataStart = ch.position();
         int i = 0;
-        for (GgufTensorSource t : tensors.values()) {
+        for (TensorSource t : tensors.values()) {
             if (Thread.currentThread().isInterrupted()) throw new InterruptedIOException("interrupted while writing " + target);
             long start = ch.position();
             if (start - dataStart != offsets.get(i++)) throw new IllegalStateException("tensor " + t.name() + " would start at data offset " + (start - dataStart) + " instead of " + offsets.get(i - 1));

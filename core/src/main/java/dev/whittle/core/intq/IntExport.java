@@ -10,7 +10,7 @@ import dev.whittle.core.model.Model;
 import dev.whittle.core.model.ModelConfig;
 import dev.whittle.core.progress.Progress;
 import dev.whittle.core.safetensors.SafeTensorsWriter;
-import dev.whittle.core.safetensors.TensorSource;
+import dev.whittle.core.tensor.TensorSource;
 import dev.whittle.core.tensor.DType;
 import dev.whittle.core.tensor.Tensor;
 

@@ -1,5 +1,7 @@
 package dev.whittle.core.safetensors;
 
+import dev.whittle.core.tensor.TensorSource;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whittle.core.tensor.DType;

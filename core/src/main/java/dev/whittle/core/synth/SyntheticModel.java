@@ -4,7 +4,7 @@ import dev.whittle.core.convert.GgufExport;
 import dev.whittle.core.convert.GgufModelMetadata;
 import dev.whittle.core.convert.RowSource;
 import dev.whittle.core.convert.TensorEncoder;
-import dev.whittle.core.gguf.GgufTensorSource;
+import dev.whittle.core.tensor.TensorSource;
 import dev.whittle.core.gguf.GgufValue;
 import dev.whittle.core.gguf.GgufWriter;
 import dev.whittle.core.model.ModelConfig;
@@ -55,7 +55,7 @@ public final class SyntheticModel {
             if (spec.isMatrix() && t != type) fallbacks.add(spec.name() + " → " + t);
             String ggufName = TensorNaming.hfToGguf(spec.name(), cfg.architecture()).orElse(spec.name());
             RowSource values = values(spec, seed);
-            w.add(GgufTensorSource.lazy(ggufName, shape, t, out -> TensorEncoder.write(values, rows, cols, t, out)));
+            w.add(TensorSource.lazy(ggufName, shape, t, out -> TensorEncoder.write(values, rows, cols, t, out)));
             params += rows * cols;
             bytes += t.byteSize(rows * cols);
         }

@@ -1,5 +1,7 @@
 package dev.whittle.core.gguf;
 
+import dev.whittle.core.tensor.TensorSource;
+
 import dev.whittle.core.tensor.DType;
 import dev.whittle.core.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -197,7 +199,7 @@ class GgufWriterTest {
     void lazySourcesAreWrittenInOrderAndChecked() throws IOException {
         byte[] part1 = seq(20, 0), part2 = seq(12, 20);
         List<String> calls = new java.util.ArrayList<>();
-        GgufTensorSource lazy = GgufTensorSource.lazy("lazy", new long[]{2, 4}, DType.F32, ch -> {
+        TensorSource lazy = TensorSource.lazy("lazy", new long[]{2, 4}, DType.F32, ch -> {
             calls.add("lazy");
             ch.write(ByteBuffer.wrap(part1));
             ch.write(ByteBuffer.wrap(part2));
@@ -220,8 +222,8 @@ class GgufWriterTest {
         try (GgufFile src = GgufFile.open(GgufFixtures.model(GgufFixtures.STORIES))) {
             GgufTensorInfo norm = src.tensorInfo("output_norm.weight").orElseThrow();
             GgufWriter w = GgufWriter.copyOf(src).put("general.name", GgufValue.string("swapped"))
-                    .replace(GgufTensorSource.lazy(norm.name(), norm.shape(), DType.F16, ch -> ch.write(ByteBuffer.wrap(seq(128, 3)))));
-            assertThrows(IllegalArgumentException.class, () -> w.replace(GgufTensorSource.lazy("nope", new long[]{1}, DType.F32, ch -> {})));
+                    .replace(TensorSource.lazy(norm.name(), norm.shape(), DType.F16, ch -> ch.write(ByteBuffer.wrap(seq(128, 3)))));
+            assertThrows(IllegalArgumentException.class, () -> w.replace(TensorSource.lazy("nope", new long[]{1}, DType.F32, ch -> {})));
             w.write(out);
             try (GgufFile f = GgufFile.open(out)) {
                 assertEquals(src.tensorInfos().stream().map(GgufTensorInfo::name).toList(), f.tensorInfos().stream().map(GgufTensorInfo::name).toList());
@@ -242,7 +244,7 @@ class GgufWriterTest {
     void failedSourceLeavesNoOutputAndKeepsOldTarget() throws IOException {
         Path out = tmp.resolve("model.gguf");
         Files.writeString(out, "old contents");
-        GgufTensorSource failing = GgufTensorSource.lazy("boom", new long[]{4}, DType.F32, ch -> {
+        TensorSource failing = TensorSource.lazy("boom", new long[]{4}, DType.F32, ch -> {
             ch.write(ByteBuffer.wrap(new byte[8]));
             throw new IOException("disk on fire");
         });
@@ -256,10 +258,10 @@ class GgufWriterTest {
     @Test
     void sourceWritingTheWrongByteCountIsRefused() throws IOException {
         Path out = tmp.resolve("model.gguf");
-        GgufWriter shortW = new GgufWriter().add(GgufTensorSource.lazy("short", new long[]{4}, DType.F32, ch -> ch.write(ByteBuffer.wrap(new byte[15]))));
+        GgufWriter shortW = new GgufWriter().add(TensorSource.lazy("short", new long[]{4}, DType.F32, ch -> ch.write(ByteBuffer.wrap(new byte[15]))));
         IllegalArgumentException e1 = assertThrows(IllegalArgumentException.class, () -> shortW.write(out));
         assertTrue(e1.getMessage().contains("short") && e1.getMessage().contains("15"), e1.getMessage());
-        GgufWriter longW = new GgufWriter().add(GgufTensorSource.lazy("long", new long[]{4}, DType.F32, ch -> ch.write(ByteBuffer.wrap(new byte[17]))));
+        GgufWriter longW = new GgufWriter().add(TensorSource.lazy("long", new long[]{4}, DType.F32, ch -> ch.write(ByteBuffer.wrap(new byte[17]))));
         IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class, () -> longW.write(out));
         assertTrue(e2.getMessage().contains("long"), e2.getMessage());
         assertEquals(List.of(), dirContents());
@@ -274,7 +276,7 @@ class GgufWriterTest {
             assertThrows(InterruptedIOException.class, () -> new GgufWriter().add(t).write(out));
             assertTrue(Thread.interrupted(), "the interrupt status stays set");
             // An interrupt arriving while a lazy source runs stops the writer before the next tensor.
-            GgufTensorSource interrupting = GgufTensorSource.lazy("i", new long[]{1}, DType.F32, ch -> {
+            TensorSource interrupting = TensorSource.lazy("i", new long[]{1}, DType.F32, ch -> {
                 ch.write(ByteBuffer.wrap(new byte[4]));
                 Thread.currentThread().interrupt();
             });

@@ -1,5 +1,7 @@
 package dev.whittle.core.safetensors;
 
+import dev.whittle.core.tensor.TensorSource;
+
 import dev.whittle.core.tensor.DType;
 import dev.whittle.core.tensor.Tensor;
 import org.junit.jupiter.api.Test;

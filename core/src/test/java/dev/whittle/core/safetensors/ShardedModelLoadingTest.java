@@ -1,5 +1,7 @@
 package dev.whittle.core.safetensors;
 
+import dev.whittle.core.tensor.TensorSource;
+
 import dev.whittle.core.model.Model;
 import dev.whittle.core.model.ModelLoader;
 import dev.whittle.core.tensor.Tensor;

@@ -1,7 +1,4 @@
-package dev.whittle.core.gguf;
-
-import dev.whittle.core.tensor.DType;
-import dev.whittle.core.tensor.Tensor;
+package dev.whittle.core.tensor;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -9,14 +6,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 
 /**
- * A tensor for {@link GgufWriter} whose bytes may be produced only when they are written, so a quantizer can
- * stream a model layer by layer with bounded memory. {@link #writeTo} is called once, in file order, and must
- * write exactly {@link #byteSize()} bytes (the writer checks).
+ * A tensor to be written (by the GGUF or the SafeTensors writer): name, shape, dtype and size up front, bytes on
+ * demand. The bytes may be produced only when the writer reaches the tensor, so a quantizer can stream a model
+ * layer by layer with bounded memory. {@link #writeTo} is called once, in file order, and must write exactly
+ * {@link #byteSize()} bytes (little-endian, rows contiguous); the writers check.
  */
-public interface GgufTensorSource {
+public interface TensorSource {
     String name();
 
-    /** Shape in whittle order (outermost first); the writer reverses it to GGUF's {@code ne}. */
+    /** Shape in whittle order (outermost first); the GGUF writer reverses it to GGUF's {@code ne}. */
     long[] shape();
 
     DType dtype();
@@ -30,8 +28,8 @@ public interface GgufTensorSource {
     void writeTo(WritableByteChannel out) throws IOException;
 
     /** A source over an existing tensor (for example a view into a mapped file). */
-    static GgufTensorSource of(Tensor t) {
-        return new GgufTensorSource() {
+    static TensorSource of(Tensor t) {
+        return new TensorSource() {
             @Override public String name() { return t.name(); }
             @Override public long[] shape() { return t.shape(); }
             @Override public DType dtype() { return t.dtype(); }
@@ -42,14 +40,25 @@ public interface GgufTensorSource {
     }
 
     /** The bytes are produced on demand by {@code body} (for example: quantize one layer, then write it). */
-    static GgufTensorSource lazy(String name, long[] shape, DType dtype, Body body) {
+    static TensorSource lazy(String name, long[] shape, DType dtype, Body body) {
         long[] s = shape.clone();
-        return new GgufTensorSource() {
+        return new TensorSource() {
             @Override public String name() { return name; }
             @Override public long[] shape() { return s.clone(); }
             @Override public DType dtype() { return dtype; }
             @Override public void writeTo(WritableByteChannel out) throws IOException { body.writeTo(out); }
             @Override public String toString() { return name + " " + dtype + java.util.Arrays.toString(s) + " (lazy)"; }
+        };
+    }
+
+    /** Same tensor under another name (renaming while converting). */
+    static TensorSource renamed(TensorSource s, String name) {
+        return new TensorSource() {
+            @Override public String name() { return name; }
+            @Override public long[] shape() { return s.shape(); }
+            @Override public DType dtype() { return s.dtype(); }
+            @Override public long byteSize() { return s.byteSize(); }
+            @Override public void writeTo(WritableByteChannel out) throws IOException { s.writeTo(out); }
         };
     }
 
