@@ -6,7 +6,7 @@
  *   <li>{@link dev.whittle.core.safetensors.SafeTensorsModel}: one file or the shards of a
  *       {@code model.safetensors.index.json}, as one name-to-tensor view.</li>
  *   <li>{@link dev.whittle.core.safetensors.SafeTensorsWriter}: atomic, streaming writes in the reference layout,
- *       optionally sharded; tensors come from {@link dev.whittle.core.safetensors.TensorSource}s.</li>
+ *       optionally sharded; tensors come from {@link dev.whittle.core.tensor.TensorSource}s.</li>
  * </ul>
  */
 package dev.whittle.core.safetensors;
