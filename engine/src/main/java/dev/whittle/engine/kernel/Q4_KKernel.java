@@ -1,8 +1,8 @@
 package dev.whittle.engine.kernel;
 
 import dev.whittle.core.tensor.DType;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -10,7 +10,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
-import static dev.whittle.engine.kernel.KernelSpecies.toFloats;
+import static dev.whittle.engine.kernel.KernelSpecies.intsToFloats;
+import static dev.whittle.engine.kernel.KernelSpecies.toInts;
 
 /**
  * Q4_K weights: super-blocks of 256, {@code f16 d; f16 dmin; u8 scales[12]; u8 qs[128]}: eight sub-blocks of
@@ -47,7 +48,8 @@ public final class Q4_KKernel extends FloatRowKernel {
     /**
      * One block loop written once (keeps the compilation well under C2's node budget). Two FMA chains:
      * low-nibble sub-blocks (2c) into one accumulator, high-nibble sub-blocks (2c+1) into the other, so each
-     * qs byte is loaded once and every shift has a constant count.
+     * qs byte is loaded once; nibbles are split on int lanes (x86 has
+     * no byte shifts) and the scale bytes are read with two wide loads.
      */
     @Override
     float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
@@ -57,15 +59,17 @@ public final class Q4_KKernel extends FloatRowKernel {
             long bo = rowOff + (long) b * BLOCK_BYTES;
             int xb = xOff + b * BLOCK;
             float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
+            long sLo = w.get(KQuants.LE_LONG, bo + 4);
+            int sHi = w.get(Halfs.LE_INT, bo + 12);
             for (int c = 0; c < 4; c++) {
-                float dsLo = d * KQuants.scale(w, bo + 4, 2 * c), dmLo = -dmin * KQuants.min(w, bo + 4, 2 * c);
-                float dsHi = d * KQuants.scale(w, bo + 4, 2 * c + 1), dmHi = -dmin * KQuants.min(w, bo + 4, 2 * c + 1);
+                float dsLo = d * KQuants.scale(sLo, sHi, 2 * c), dmLo = -dmin * KQuants.min(sLo, sHi, 2 * c);
+                float dsHi = d * KQuants.scale(sLo, sHi, 2 * c + 1), dmHi = -dmin * KQuants.min(sLo, sHi, 2 * c + 1);
                 long qs = bo + QS + 32 * c;
                 int xc = xb + 64 * c;
                 for (int p = 0; p < 32; p += L) {
-                    ByteVector q = loadBytes(w, qs + p);
-                    FloatVector wl = toFloats(q.and((byte) 15)).fma(dsLo, dmLo);
-                    FloatVector wh = toFloats(q.lanewise(VectorOperators.LSHR, 4)).fma(dsHi, dmHi);
+                    IntVector q = toInts(loadBytes(w, qs + p));
+                    FloatVector wl = intsToFloats(q.and(15)).fma(dsLo, dmLo);
+                    FloatVector wh = intsToFloats(q.lanewise(VectorOperators.ASHR, 4).and(15)).fma(dsHi, dmHi);
                     lo = wl.fma(FloatVector.fromArray(F, x, xc + p), lo);
                     hi = wh.fma(FloatVector.fromArray(F, x, xc + 32 + p), hi);
                 }
@@ -83,15 +87,17 @@ public final class Q4_KKernel extends FloatRowKernel {
             long bo = rowOff + (long) b * BLOCK_BYTES;
             int xb = xOff + b * BLOCK;
             float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
+            long sLo = w.get(KQuants.LE_LONG, bo + 4);
+            int sHi = w.get(Halfs.LE_INT, bo + 12);
             for (int c = 0; c < 4; c++) {
-                float dsLo = d * KQuants.scale(w, bo + 4, 2 * c), dmLo = -dmin * KQuants.min(w, bo + 4, 2 * c);
-                float dsHi = d * KQuants.scale(w, bo + 4, 2 * c + 1), dmHi = -dmin * KQuants.min(w, bo + 4, 2 * c + 1);
+                float dsLo = d * KQuants.scale(sLo, sHi, 2 * c), dmLo = -dmin * KQuants.min(sLo, sHi, 2 * c);
+                float dsHi = d * KQuants.scale(sLo, sHi, 2 * c + 1), dmHi = -dmin * KQuants.min(sLo, sHi, 2 * c + 1);
                 long qs = bo + QS + 32 * c;
                 int xc = xb + 64 * c;
                 for (int p = 0; p < 32; p += L) {
-                    ByteVector q = loadBytes(w, qs + p);
-                    FloatVector wl = toFloats(q.and((byte) 15)).fma(dsLo, dmLo);
-                    FloatVector wh = toFloats(q.lanewise(VectorOperators.LSHR, 4)).fma(dsHi, dmHi);
+                    IntVector q = toInts(loadBytes(w, qs + p));
+                    FloatVector wl = intsToFloats(q.and(15)).fma(dsLo, dmLo);
+                    FloatVector wh = intsToFloats(q.lanewise(VectorOperators.ASHR, 4).and(15)).fma(dsHi, dmHi);
                     int xl = xc + p, xh = xc + 32 + p;
                     a0 = wl.fma(FloatVector.fromArray(F, x, xl), a0);
                     a1 = wl.fma(FloatVector.fromArray(F, x, xl + cols), a1);

@@ -1,8 +1,8 @@
 package dev.whittle.engine.kernel;
 
 import dev.whittle.core.tensor.DType;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -10,7 +10,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
-import static dev.whittle.engine.kernel.KernelSpecies.toFloats;
+import static dev.whittle.engine.kernel.KernelSpecies.intsToFloats;
+import static dev.whittle.engine.kernel.KernelSpecies.toInts;
 
 /**
  * Q5_K weights: super-blocks of 256, {@code f16 d; f16 dmin; u8 scales[12]; u8 qh[32]; u8 qs[128]}: as Q4_K,
@@ -48,7 +49,8 @@ public final class Q5_KKernel extends FloatRowKernel {
      * One block loop written once (a C2 compilation must stay under its node budget: the earlier version with
      * even/odd/tail block copies grew so big that the Vector API helpers were not inlined and every vector was
      * boxed, 10× slower than Q4_K). Two FMA chains: low-nibble sub-blocks (2c) into one accumulator, high-nibble
-     * sub-blocks (2c+1) into the other, so each qs and qh byte is loaded once for both.
+     * sub-blocks (2c+1) into the other, so each qs and qh byte is loaded once for both. Bits are
+     * split on int lanes (x86 has no byte shifts; C2 emulates them).
      */
     @Override
     float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
@@ -58,18 +60,18 @@ public final class Q5_KKernel extends FloatRowKernel {
             long bo = rowOff + (long) b * BLOCK_BYTES;
             int xb = xOff + b * BLOCK;
             float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
+            long sLo = w.get(KQuants.LE_LONG, bo + 4);
+            int sHi = w.get(Halfs.LE_INT, bo + 12);
             for (int c = 0; c < 4; c++) {
-                float dsLo = d * KQuants.scale(w, bo + 4, 2 * c), dmLo = -dmin * KQuants.min(w, bo + 4, 2 * c);
-                float dsHi = d * KQuants.scale(w, bo + 4, 2 * c + 1), dmHi = -dmin * KQuants.min(w, bo + 4, 2 * c + 1);
+                float dsLo = d * KQuants.scale(sLo, sHi, 2 * c), dmLo = -dmin * KQuants.min(sLo, sHi, 2 * c);
+                float dsHi = d * KQuants.scale(sLo, sHi, 2 * c + 1), dmHi = -dmin * KQuants.min(sLo, sHi, 2 * c + 1);
                 long qs = bo + QS + 32 * c;
-                // fifth bits by mask, not by a byte shift of variable count (x86 has no byte shifts; C2 widens them)
-                byte bitLo = (byte) (1 << 2 * c), bitHi = (byte) (2 << 2 * c);
                 int xc = xb + 64 * c;
                 for (int p = 0; p < 32; p += L) {
-                    ByteVector q = loadBytes(w, qs + p);
-                    ByteVector h = loadBytes(w, bo + 16 + p);
-                    FloatVector wl = toFloats(q.and((byte) 15).lanewise(VectorOperators.OR, (byte) 16, h.and(bitLo).compare(VectorOperators.NE, 0))).fma(dsLo, dmLo);
-                    FloatVector wh = toFloats(q.lanewise(VectorOperators.LSHR, 4).lanewise(VectorOperators.OR, (byte) 16, h.and(bitHi).compare(VectorOperators.NE, 0))).fma(dsHi, dmHi);
+                    IntVector q = toInts(loadBytes(w, qs + p));
+                    IntVector h = toInts(loadBytes(w, bo + 16 + p)).lanewise(VectorOperators.ASHR, 2 * c);
+                    FloatVector wl = intsToFloats(q.and(15).or(h.and(1).lanewise(VectorOperators.LSHL, 4))).fma(dsLo, dmLo);
+                    FloatVector wh = intsToFloats(q.lanewise(VectorOperators.ASHR, 4).and(15).or(h.and(2).lanewise(VectorOperators.LSHL, 3))).fma(dsHi, dmHi);
                     lo = wl.fma(FloatVector.fromArray(F, x, xc + p), lo);
                     hi = wh.fma(FloatVector.fromArray(F, x, xc + 32 + p), hi);
                 }
@@ -87,18 +89,18 @@ public final class Q5_KKernel extends FloatRowKernel {
             long bo = rowOff + (long) b * BLOCK_BYTES;
             int xb = xOff + b * BLOCK;
             float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
+            long sLo = w.get(KQuants.LE_LONG, bo + 4);
+            int sHi = w.get(Halfs.LE_INT, bo + 12);
             for (int c = 0; c < 4; c++) {
-                float dsLo = d * KQuants.scale(w, bo + 4, 2 * c), dmLo = -dmin * KQuants.min(w, bo + 4, 2 * c);
-                float dsHi = d * KQuants.scale(w, bo + 4, 2 * c + 1), dmHi = -dmin * KQuants.min(w, bo + 4, 2 * c + 1);
+                float dsLo = d * KQuants.scale(sLo, sHi, 2 * c), dmLo = -dmin * KQuants.min(sLo, sHi, 2 * c);
+                float dsHi = d * KQuants.scale(sLo, sHi, 2 * c + 1), dmHi = -dmin * KQuants.min(sLo, sHi, 2 * c + 1);
                 long qs = bo + QS + 32 * c;
-                // fifth bits by mask, not by a byte shift of variable count (x86 has no byte shifts; C2 widens them)
-                byte bitLo = (byte) (1 << 2 * c), bitHi = (byte) (2 << 2 * c);
                 int xc = xb + 64 * c;
                 for (int p = 0; p < 32; p += L) {
-                    ByteVector q = loadBytes(w, qs + p);
-                    ByteVector h = loadBytes(w, bo + 16 + p);
-                    FloatVector wl = toFloats(q.and((byte) 15).lanewise(VectorOperators.OR, (byte) 16, h.and(bitLo).compare(VectorOperators.NE, 0))).fma(dsLo, dmLo);
-                    FloatVector wh = toFloats(q.lanewise(VectorOperators.LSHR, 4).lanewise(VectorOperators.OR, (byte) 16, h.and(bitHi).compare(VectorOperators.NE, 0))).fma(dsHi, dmHi);
+                    IntVector q = toInts(loadBytes(w, qs + p));
+                    IntVector h = toInts(loadBytes(w, bo + 16 + p)).lanewise(VectorOperators.ASHR, 2 * c);
+                    FloatVector wl = intsToFloats(q.and(15).or(h.and(1).lanewise(VectorOperators.LSHL, 4))).fma(dsLo, dmLo);
+                    FloatVector wh = intsToFloats(q.lanewise(VectorOperators.ASHR, 4).and(15).or(h.and(2).lanewise(VectorOperators.LSHL, 3))).fma(dsHi, dmHi);
                     int xl = xc + p, xh = xc + 32 + p;
                     a0 = wl.fma(FloatVector.fromArray(F, x, xl), a0);
                     a1 = wl.fma(FloatVector.fromArray(F, x, xl + cols), a1);
