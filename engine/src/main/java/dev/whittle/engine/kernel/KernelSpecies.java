@@ -6,7 +6,6 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -57,25 +56,20 @@ public final class KernelSpecies {
         return (IntVector) b.convertShape(VectorOperators.B2I, I, 0);
     }
 
-    /** SUM_SHIFT[k] moves lane i + 2^k to lane i (wrapping): one step of the fixed reduction tree in {@link #sum}. */
-    private static final VectorShuffle<Float>[] SUM_SHIFT = sumShifts();
-
     /**
-     * Sum of the lanes in a fixed pairwise order. {@code reduceLanes(ADD)} leaves the order to the
-     * implementation, and the interpreter's fallback (sequential) and C2's intrinsic (a tree) differ in the
-     * last bit, so the same row could give different results before and after JIT compilation.
+     * Sum of the lanes in a fixed pairwise order (lane i + lane i + k for k = L/2 .. 1). {@code reduceLanes(ADD)}
+     * leaves the order to the implementation, and the interpreter's fallback (sequential) and C2's intrinsic
+     * (a tree) differ in the last bit, so the same row could give different results before and after JIT
+     * compilation. Done on a spilled array: a vector shuffle tree cost so many C2 nodes that some kernels
+     * stopped inlining their vector helpers.
      */
     static float sum(FloatVector v) {
-        for (int k = SUM_SHIFT.length - 1; k >= 0; k--) v = v.add(v.rearrange(SUM_SHIFT[k]));
-        return v.lane(0);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] sumShifts() {
-        int steps = Integer.numberOfTrailingZeros(L);
-        VectorShuffle<Float>[] s = new VectorShuffle[steps];
-        for (int k = 0; k < steps; k++) s[k] = VectorShuffle.iota(F, 1 << k, 1, true);
-        return s;
+        float[] a = new float[L];
+        v.intoArray(a, 0);
+        for (int k = L / 2; k > 0; k >>= 1) {
+            for (int i = 0; i < k; i++) a[i] += a[i + k];
+        }
+        return a[0];
     }
 
     /** Int lanes to float lanes (same shape, so a plain lane conversion). */
