@@ -6,6 +6,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -70,6 +71,26 @@ public final class KernelSpecies {
             for (int i = 0; i < k; i++) a[i] += a[i + k];
         }
         return a[0];
+    }
+
+    /** SUM_SHIFT[k] moves lane i + 2^k to lane i (wrapping): one step of {@link #sumTree}. */
+    private static final VectorShuffle<Float>[] SUM_SHIFT = sumShifts();
+
+    /**
+     * The same fixed pairwise sum as {@link #sum} (bit for bit), kept in registers with lane shuffles: faster
+     * for the F16/BF16 kernels, but too many C2 nodes for the bigger quantized kernels.
+     */
+    static float sumTree(FloatVector v) {
+        for (int k = SUM_SHIFT.length - 1; k >= 0; k--) v = v.add(v.rearrange(SUM_SHIFT[k]));
+        return v.lane(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] sumShifts() {
+        int steps = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] s = new VectorShuffle[steps];
+        for (int k = 0; k < steps; k++) s[k] = VectorShuffle.iota(F, 1 << k, 1, true);
+        return s;
     }
 
     /** Int lanes to float lanes (same shape, so a plain lane conversion). */
