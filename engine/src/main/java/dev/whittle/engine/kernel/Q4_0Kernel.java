@@ -18,7 +18,7 @@ import static dev.whittle.engine.kernel.KernelSpecies.toInts;
  * element j + 16 is {@code d * ((qs[j] >> 4) - 8)}. Nibbles are split and re-centred on byte lanes, widened
  * to float lanes, scaled by d and FMA'd with float activations.
  * <p>Choice: float decode (int8 variant within noise: see Kernels). Measured decode 5632×2048, 1 thread,
- * MatmulProbe best: 8.9 GB/s of weights (JMH tables: bench/kernel-benchmarks.md).
+ * MatmulProbe best: 10.3-12.2 GB/s (base 8.1 in the same run, ×1.3-1.5; 2 threads 13.2 vs 9.6) of weights (JMH tables: bench/kernel-benchmarks.md).
  */
 public final class Q4_0Kernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;

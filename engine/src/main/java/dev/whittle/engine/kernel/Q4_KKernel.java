@@ -18,7 +18,7 @@ import static dev.whittle.engine.kernel.KernelSpecies.toInts;
  * 32 with 6-bit scale s and min m ({@link KQuants}); sub-block 2c lives in the low nibbles of qs[32c ..] and
  * 2c+1 in the high nibbles; weight = d*s*q - dmin*m, decoded with one FMA per lane.
  * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Measured decode 5632×2048, 1 thread,
- * MatmulProbe best: 3.5 GB/s of weights (JMH tables: bench/kernel-benchmarks.md).
+ * MatmulProbe best: 5.2 GB/s (base 3.5 in the same run; prefill-32 2048×2048 11.5 vs 23.9 ms) of weights (JMH tables: bench/kernel-benchmarks.md).
  */
 public final class Q4_KKernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;

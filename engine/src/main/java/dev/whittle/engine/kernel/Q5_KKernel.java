@@ -17,7 +17,7 @@ import static dev.whittle.engine.kernel.KernelSpecies.toInts;
  * Q5_K weights: super-blocks of 256, {@code f16 d; f16 dmin; u8 scales[12]; u8 qh[32]; u8 qs[128]}: as Q4_K,
  * plus a fifth bit for element 32*sub + l at bit sub of qh[l].
  * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Measured decode 5632×2048, 1 thread,
- * MatmulProbe best: 1.0 (warm-up incomplete) GB/s of weights (JMH tables: bench/kernel-benchmarks.md).
+ * MatmulProbe best: 5.8 GB/s (base 1.1 in the same run: its dot1 exceeded C2's inlining node budget; prefill-32 9.9 vs 35.3 ms) of weights (JMH tables: bench/kernel-benchmarks.md).
  */
 public final class Q5_KKernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;

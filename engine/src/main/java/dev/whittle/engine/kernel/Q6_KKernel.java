@@ -19,7 +19,7 @@ import static dev.whittle.engine.kernel.KernelSpecies.toInts;
  * (k < 2) or high nibble of ql[64c + 32(k % 2) + l], bits 2k..2k+1 of qh[32c + l] on top, minus 32, times
  * d * scales[8c + 2k + l / 16].
  * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Measured decode 5632×2048, 1 thread,
- * MatmulProbe best: 3.8 GB/s of weights (JMH tables: bench/kernel-benchmarks.md).
+ * MatmulProbe best: 6.7-7.5 GB/s (base 3.2-3.4 in the same run) of weights (JMH tables: bench/kernel-benchmarks.md).
  */
 public final class Q6_KKernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;

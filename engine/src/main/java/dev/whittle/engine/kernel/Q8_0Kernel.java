@@ -16,7 +16,7 @@ import static dev.whittle.engine.kernel.KernelSpecies.toFloats;
  * widened to float lanes, scaled by d and FMA'd with float activations (see {@link Kernels} for why float
  * and not int8 activations).
  * <p>Choice: float decode (int8 variant measured slower: 649 vs 850 µs decode, 9778 vs 19164 µs prefill-32). Measured decode 5632×2048, 1 thread,
- * MatmulProbe best: 18.9 GB/s of weights (JMH tables: bench/kernel-benchmarks.md).
+ * MatmulProbe best: 21.4 GB/s (base 19.5 in the same run; 2 threads 28.3 vs 18.5) of weights (JMH tables: bench/kernel-benchmarks.md).
  */
 public final class Q8_0Kernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;
