@@ -41,7 +41,7 @@ public final class F32Kernel extends FloatRowKernel {
             acc = FloatVector.fromMemorySegment(F, w, rowOff + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOff + i), acc);
             i += L;
         }
-        float sum = acc.add(odd).reduceLanes(VectorOperators.ADD);
+        float sum = KernelSpecies.sumTree(acc.add(odd));
         for (; i < cols; i++) sum += w.get(Halfs.LE_FLOAT, rowOff + 4L * i) * x[xOff + i];
         return sum;
     }
@@ -73,8 +73,8 @@ public final class F32Kernel extends FloatRowKernel {
             a3 = wv.fma(FloatVector.fromArray(F, x, x3 + i), a3);
             i += L;
         }
-        float s0 = a0.add(o0).reduceLanes(VectorOperators.ADD), s1 = a1.add(o1).reduceLanes(VectorOperators.ADD);
-        float s2 = a2.add(o2).reduceLanes(VectorOperators.ADD), s3 = a3.add(o3).reduceLanes(VectorOperators.ADD);
+        float s0 = KernelSpecies.sumTree(a0.add(o0)), s1 = KernelSpecies.sumTree(a1.add(o1));
+        float s2 = KernelSpecies.sumTree(a2.add(o2)), s3 = KernelSpecies.sumTree(a3.add(o3));
         for (; i < cols; i++) {
             float wi = w.get(Halfs.LE_FLOAT, rowOff + 4L * i);
             s0 += wi * x[xOff + i];

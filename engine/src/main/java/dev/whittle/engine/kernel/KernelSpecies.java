@@ -6,6 +6,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -54,6 +55,47 @@ public final class KernelSpecies {
     /** The first L byte lanes as int lanes (sign-extended). */
     static IntVector toInts(ByteVector b) {
         return (IntVector) b.convertShape(VectorOperators.B2I, I, 0);
+    }
+
+    /**
+     * Sum of the lanes in a fixed pairwise order (lane i + lane i + k for k = L/2 .. 1). {@code reduceLanes(ADD)}
+     * leaves the order to the implementation, and the interpreter's fallback (sequential) and C2's intrinsic
+     * (a tree) differ in the last bit, so the same row could give different results before and after JIT
+     * compilation. Done on a spilled array: a vector shuffle tree cost so many C2 nodes that some kernels
+     * stopped inlining their vector helpers.
+     */
+    static float sum(FloatVector v) {
+        float[] a = new float[L];
+        v.intoArray(a, 0);
+        for (int k = L / 2; k > 0; k >>= 1) {
+            for (int i = 0; i < k; i++) a[i] += a[i + k];
+        }
+        return a[0];
+    }
+
+    /** SUM_SHIFT[k] moves lane i + 2^k to lane i (wrapping): one step of {@link #sumTree}. */
+    private static final VectorShuffle<Float>[] SUM_SHIFT = sumShifts();
+
+    /**
+     * The same fixed pairwise sum as {@link #sum} (bit for bit), kept in registers with lane shuffles: faster
+     * for the F16/BF16 kernels, but too many C2 nodes for the bigger quantized kernels.
+     */
+    static float sumTree(FloatVector v) {
+        for (int k = SUM_SHIFT.length - 1; k >= 0; k--) v = v.add(v.rearrange(SUM_SHIFT[k]));
+        return v.lane(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] sumShifts() {
+        int steps = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] s = new VectorShuffle[steps];
+        for (int k = 0; k < steps; k++) s[k] = VectorShuffle.iota(F, 1 << k, 1, true);
+        return s;
+    }
+
+    /** Int lanes to float lanes (same shape, so a plain lane conversion). */
+    static FloatVector intsToFloats(IntVector v) {
+        return (FloatVector) v.convert(VectorOperators.I2F, 0);
     }
 
     private static VectorSpecies<Float> floatSpecies() {

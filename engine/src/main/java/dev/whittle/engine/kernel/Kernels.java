@@ -18,11 +18,12 @@ import java.util.Map;
  * MatmulProbe best-of (1 thread, µs, float vs int8): Q8_0 decode 5632×2048 649 vs 850, prefill-32 2048×2048
  * 9778 vs 19164; Q4_0 decode 1220 vs 1028, prefill-32 17274 vs 12304 (an earlier Q4_0 float decode run: 728).
  * <p><b>Measured decode figures</b> (MatmulProbe best of ≥30 runs, 5632×2048 matvec, 1 thread, 512-bit
- * lanes, machine shared with other builds — load average 12–18 on 2 cores — so 2-thread runs could not
- * scale and are not quoted): F32 40.5 GB/s, F16 28.4, BF16 41.6, Q8_0 18.9, Q4_0 8.9, Q4_1 8.2, Q5_0 6.2,
- * Q5_1 6.5, Q4_K 3.5, Q5_K 1.0 (not fully compiled within the probe's warm-up), Q6_K 3.8 GB/s of weights.
- * Float types run at memory speed; the quantized ones are bound by decode work (≈30 GFLOP/s per core for
- * Q8_0/Q4_0, 10–13 for the K types), far from llama.cpp's bandwidth-bound integer kernels.
+ * lanes, machine shared with other builds; branch perf, before → after in the same run): F32 42.9 → 42.8 GB/s,
+ * F16 28.9 → 28.1, BF16 38.1 → 39.5, Q8_0 19.5 → 21.4, Q4_0 8.1 → 10.3 (other runs up to 12.2), Q4_1 8.6,
+ * Q5_0 7.0, Q5_1 7.4 (unchanged), Q4_K 3.5 → 5.2, Q5_K 1.1 → 5.8, Q6_K 3.4 → 6.7 GB/s of weights.
+ * Float types run at memory speed; the quantized ones are bound by decode work, far from llama.cpp's
+ * bandwidth-bound integer kernels. Kernel bodies must stay small: past C2's inlining node budget the Vector
+ * API helpers are not inlined and every vector is boxed (that made Q5_K 10× slower than Q4_K).
  */
 public final class Kernels {
     private static final Map<DType, LinearKernel> VECTOR = new EnumMap<>(DType.class);

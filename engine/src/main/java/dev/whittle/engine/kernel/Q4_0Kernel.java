@@ -1,8 +1,8 @@
 package dev.whittle.engine.kernel;
 
 import dev.whittle.core.tensor.DType;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -10,14 +10,15 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
-import static dev.whittle.engine.kernel.KernelSpecies.toFloats;
+import static dev.whittle.engine.kernel.KernelSpecies.intsToFloats;
+import static dev.whittle.engine.kernel.KernelSpecies.toInts;
 
 /**
  * Q4_0 weights: blocks of 32, {@code f16 d; u8 qs[16]}; element j is {@code d * ((qs[j] & 15) - 8)} and
  * element j + 16 is {@code d * ((qs[j] >> 4) - 8)}. Nibbles are split and re-centred on byte lanes, widened
  * to float lanes, scaled by d and FMA'd with float activations.
  * <p>Choice: float decode (int8 variant within noise: see Kernels). Measured decode 5632×2048, 1 thread,
- * MatmulProbe best: 8.9 GB/s of weights (JMH tables: bench/kernel-benchmarks.md).
+ * MatmulProbe best: 10.3-12.2 GB/s (base 8.1 in the same run, ×1.3-1.5; 2 threads 13.2 vs 9.6) of weights (JMH tables: bench/kernel-benchmarks.md).
  */
 public final class Q4_0Kernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;
@@ -39,6 +40,21 @@ public final class Q4_0Kernel extends FloatRowKernel {
         }
     }
 
+    /**
+     * Unscaled sum of q·x over the block at {@code bo}: the L bytes are loaded once and widened to int lanes,
+     * where splitting the nibbles is native (x86 has no byte shifts), then converted to floats. The block
+     * scale is applied once per block by the caller, not once per lane.
+     */
+    private static FloatVector blockSum(MemorySegment w, long bo, float[] x, int xb) {
+        FloatVector s = FloatVector.zero(F);
+        for (int p = 0; p < 16; p += L) {
+            IntVector q = toInts(loadBytes(w, bo + 2 + p));
+            s = intsToFloats(q.and(15).sub(8)).fma(FloatVector.fromArray(F, x, xb + p), s);
+            s = intsToFloats(q.lanewise(VectorOperators.ASHR, 4).and(15).sub(8)).fma(FloatVector.fromArray(F, x, xb + 16 + p), s);
+        }
+        return s;
+    }
+
     /** Even blocks accumulate into one register, odd blocks into another: two FMA chains hide FMA latency. */
     @Override
     float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
@@ -46,109 +62,58 @@ public final class Q4_0Kernel extends FloatRowKernel {
         int blocks = cols / BLOCK;
         int b = 0;
         for (; b + 1 < blocks; b += 2) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo);
-                for (int h = 0; h < 2; h++) {
-                    for (int p = 0; p < 16; p += L) {
-                        ByteVector q = loadBytes(w, bo + 2 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
-                        FloatVector wv = toFloats(q.sub((byte) 8)).mul(d);
-                        acc = wv.fma(FloatVector.fromArray(F, x, xb + 16 * h + p), acc);
-                    }
-                }
-            }
-            {
-                long bo = rowOff + (long) (b + 1) * BLOCK_BYTES;
-                int xb = xOff + (b + 1) * BLOCK;
-                float d = Halfs.half(w, bo);
-                for (int h = 0; h < 2; h++) {
-                    for (int p = 0; p < 16; p += L) {
-                        ByteVector q = loadBytes(w, bo + 2 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
-                        FloatVector wv = toFloats(q.sub((byte) 8)).mul(d);
-                        odd = wv.fma(FloatVector.fromArray(F, x, xb + 16 * h + p), odd);
-                    }
-                }
-            }
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            int xb = xOff + b * BLOCK;
+            acc = blockSum(w, bo, x, xb).fma(FloatVector.broadcast(F, Halfs.half(w, bo)), acc);
+            odd = blockSum(w, bo + BLOCK_BYTES, x, xb + BLOCK).fma(FloatVector.broadcast(F, Halfs.half(w, bo + BLOCK_BYTES)), odd);
         }
         if (b < blocks) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo);
-                for (int h = 0; h < 2; h++) {
-                    for (int p = 0; p < 16; p += L) {
-                        ByteVector q = loadBytes(w, bo + 2 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
-                        FloatVector wv = toFloats(q.sub((byte) 8)).mul(d);
-                        acc = wv.fma(FloatVector.fromArray(F, x, xb + 16 * h + p), acc);
-                    }
-                }
-            }
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            acc = blockSum(w, bo, x, xOff + b * BLOCK).fma(FloatVector.broadcast(F, Halfs.half(w, bo)), acc);
         }
-        return acc.add(odd).reduceLanes(VectorOperators.ADD);
+        return KernelSpecies.sum(acc.add(odd));
     }
 
-    /** Same per-token order as {@link #dot1} (even/odd block accumulators), so results match it bit for bit. */
+    /** Same per-token order as {@link #dot1} (block sums, even/odd block accumulators), so results match it bit for bit. */
     @Override
     void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, o0 = a0, o1 = a0, o2 = a0, o3 = a0;
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a0 = z, a1 = z, a2 = z, a3 = z, o0 = z, o1 = z, o2 = z, o3 = z;
         int blocks = cols / BLOCK;
-        int b = 0;
-        for (; b + 1 < blocks; b += 2) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo);
-                for (int h = 0; h < 2; h++) {
-                    for (int p = 0; p < 16; p += L) {
-                        ByteVector q = loadBytes(w, bo + 2 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
-                        FloatVector wv = toFloats(q.sub((byte) 8)).mul(d);
-                        int xi = xb + 16 * h + p;
-                        a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                        a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                        a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                        a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
-                    }
-                }
+        for (int b = 0; b < blocks; b++) {
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            int xb = xOff + b * BLOCK;
+            FloatVector s0 = z, s1 = z, s2 = z, s3 = z;
+            for (int p = 0; p < 16; p += L) {
+                IntVector q = toInts(loadBytes(w, bo + 2 + p));
+                FloatVector lo = intsToFloats(q.and(15).sub(8));
+                FloatVector hi = intsToFloats(q.lanewise(VectorOperators.ASHR, 4).and(15).sub(8));
+                int xl = xb + p, xh = xb + 16 + p;
+                s0 = lo.fma(FloatVector.fromArray(F, x, xl), s0);
+                s1 = lo.fma(FloatVector.fromArray(F, x, xl + cols), s1);
+                s2 = lo.fma(FloatVector.fromArray(F, x, xl + 2 * cols), s2);
+                s3 = lo.fma(FloatVector.fromArray(F, x, xl + 3 * cols), s3);
+                s0 = hi.fma(FloatVector.fromArray(F, x, xh), s0);
+                s1 = hi.fma(FloatVector.fromArray(F, x, xh + cols), s1);
+                s2 = hi.fma(FloatVector.fromArray(F, x, xh + 2 * cols), s2);
+                s3 = hi.fma(FloatVector.fromArray(F, x, xh + 3 * cols), s3);
             }
-            {
-                long bo = rowOff + (long) (b + 1) * BLOCK_BYTES;
-                int xb = xOff + (b + 1) * BLOCK;
-                float d = Halfs.half(w, bo);
-                for (int h = 0; h < 2; h++) {
-                    for (int p = 0; p < 16; p += L) {
-                        ByteVector q = loadBytes(w, bo + 2 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
-                        FloatVector wv = toFloats(q.sub((byte) 8)).mul(d);
-                        int xi = xb + 16 * h + p;
-                        o0 = wv.fma(FloatVector.fromArray(F, x, xi), o0);
-                        o1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), o1);
-                        o2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), o2);
-                        o3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), o3);
-                    }
-                }
+            FloatVector d = FloatVector.broadcast(F, Halfs.half(w, bo));
+            if ((b & 1) == 0) {
+                a0 = s0.fma(d, a0);
+                a1 = s1.fma(d, a1);
+                a2 = s2.fma(d, a2);
+                a3 = s3.fma(d, a3);
+            } else {
+                o0 = s0.fma(d, o0);
+                o1 = s1.fma(d, o1);
+                o2 = s2.fma(d, o2);
+                o3 = s3.fma(d, o3);
             }
         }
-        if (b < blocks) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo);
-                for (int h = 0; h < 2; h++) {
-                    for (int p = 0; p < 16; p += L) {
-                        ByteVector q = loadBytes(w, bo + 2 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
-                        FloatVector wv = toFloats(q.sub((byte) 8)).mul(d);
-                        int xi = xb + 16 * h + p;
-                        a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                        a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                        a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                        a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
-                    }
-                }
-            }
-        }
-        out[outOff] = a0.add(o0).reduceLanes(VectorOperators.ADD);
-        out[outOff + outStride] = a1.add(o1).reduceLanes(VectorOperators.ADD);
-        out[outOff + 2 * outStride] = a2.add(o2).reduceLanes(VectorOperators.ADD);
-        out[outOff + 3 * outStride] = a3.add(o3).reduceLanes(VectorOperators.ADD);
+        out[outOff] = KernelSpecies.sum(a0.add(o0));
+        out[outOff + outStride] = KernelSpecies.sum(a1.add(o1));
+        out[outOff + 2 * outStride] = KernelSpecies.sum(a2.add(o2));
+        out[outOff + 3 * outStride] = KernelSpecies.sum(a3.add(o3));
     }
 }

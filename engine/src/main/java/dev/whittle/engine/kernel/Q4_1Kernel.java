@@ -84,7 +84,7 @@ public final class Q4_1Kernel extends FloatRowKernel {
                 }
             }
         }
-        return acc.add(odd).reduceLanes(VectorOperators.ADD);
+        return KernelSpecies.sum(acc.add(odd));
     }
 
     /** Same per-token order as {@link #dot1} (even/odd block accumulators), so results match it bit for bit. */
@@ -145,9 +145,9 @@ public final class Q4_1Kernel extends FloatRowKernel {
                 }
             }
         }
-        out[outOff] = a0.add(o0).reduceLanes(VectorOperators.ADD);
-        out[outOff + outStride] = a1.add(o1).reduceLanes(VectorOperators.ADD);
-        out[outOff + 2 * outStride] = a2.add(o2).reduceLanes(VectorOperators.ADD);
-        out[outOff + 3 * outStride] = a3.add(o3).reduceLanes(VectorOperators.ADD);
+        out[outOff] = KernelSpecies.sum(a0.add(o0));
+        out[outOff + outStride] = KernelSpecies.sum(a1.add(o1));
+        out[outOff + 2 * outStride] = KernelSpecies.sum(a2.add(o2));
+        out[outOff + 3 * outStride] = KernelSpecies.sum(a3.add(o3));
     }
 }

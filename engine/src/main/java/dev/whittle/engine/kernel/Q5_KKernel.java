@@ -1,8 +1,8 @@
 package dev.whittle.engine.kernel;
 
 import dev.whittle.core.tensor.DType;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -10,13 +10,14 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
-import static dev.whittle.engine.kernel.KernelSpecies.toFloats;
+import static dev.whittle.engine.kernel.KernelSpecies.intsToFloats;
+import static dev.whittle.engine.kernel.KernelSpecies.toInts;
 
 /**
  * Q5_K weights: super-blocks of 256, {@code f16 d; f16 dmin; u8 scales[12]; u8 qh[32]; u8 qs[128]}: as Q4_K,
  * plus a fifth bit for element 32*sub + l at bit sub of qh[l].
  * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Measured decode 5632×2048, 1 thread,
- * MatmulProbe best: 1.0 (warm-up incomplete) GB/s of weights (JMH tables: bench/kernel-benchmarks.md).
+ * MatmulProbe best: 5.8 GB/s (base 1.1 in the same run: its dot1 exceeded C2's inlining node budget; prefill-32 9.9 vs 35.3 ms) of weights (JMH tables: bench/kernel-benchmarks.md).
  */
 public final class Q5_KKernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;
@@ -44,134 +45,77 @@ public final class Q5_KKernel extends FloatRowKernel {
         }
     }
 
-    /** Even blocks accumulate into one register, odd blocks into another: two FMA chains hide FMA latency. */
+    /**
+     * One block loop written once (a C2 compilation must stay under its node budget: the earlier version with
+     * even/odd/tail block copies grew so big that the Vector API helpers were not inlined and every vector was
+     * boxed, 10× slower than Q4_K). Two FMA chains: low-nibble sub-blocks (2c) into one accumulator, high-nibble
+     * sub-blocks (2c+1) into the other, so each qs and qh byte is loaded once for both. Bits are
+     * split on int lanes (x86 has no byte shifts; C2 emulates them).
+     */
     @Override
     float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
-        FloatVector acc = FloatVector.zero(F), odd = acc;
+        FloatVector lo = FloatVector.zero(F), hi = lo;
         int blocks = cols / BLOCK;
-        int b = 0;
-        for (; b + 1 < blocks; b += 2) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
-                for (int sub = 0; sub < 8; sub++) {
-                    float ds = d * KQuants.scale(w, bo + 4, sub), dm = -dmin * KQuants.min(w, bo + 4, sub);
-                    long qs = bo + QS + 32 * (sub >> 1);
-                    int shift = 4 * (sub & 1);
-                    for (int p = 0; p < 32; p += L) {
-                        ByteVector hb = loadBytes(w, bo + 16 + p).lanewise(VectorOperators.LSHR, sub).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-                        FloatVector wv = toFloats(loadBytes(w, qs + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hb)).fma(ds, dm);
-                        acc = wv.fma(FloatVector.fromArray(F, x, xb + 32 * sub + p), acc);
-                    }
-                }
-            }
-            {
-                long bo = rowOff + (long) (b + 1) * BLOCK_BYTES;
-                int xb = xOff + (b + 1) * BLOCK;
-                float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
-                for (int sub = 0; sub < 8; sub++) {
-                    float ds = d * KQuants.scale(w, bo + 4, sub), dm = -dmin * KQuants.min(w, bo + 4, sub);
-                    long qs = bo + QS + 32 * (sub >> 1);
-                    int shift = 4 * (sub & 1);
-                    for (int p = 0; p < 32; p += L) {
-                        ByteVector hb = loadBytes(w, bo + 16 + p).lanewise(VectorOperators.LSHR, sub).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-                        FloatVector wv = toFloats(loadBytes(w, qs + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hb)).fma(ds, dm);
-                        odd = wv.fma(FloatVector.fromArray(F, x, xb + 32 * sub + p), odd);
-                    }
+        for (int b = 0; b < blocks; b++) {
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            int xb = xOff + b * BLOCK;
+            float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
+            long sLo = w.get(KQuants.LE_LONG, bo + 4);
+            int sHi = w.get(Halfs.LE_INT, bo + 12);
+            for (int c = 0; c < 4; c++) {
+                float dsLo = d * KQuants.scale(sLo, sHi, 2 * c), dmLo = -dmin * KQuants.min(sLo, sHi, 2 * c);
+                float dsHi = d * KQuants.scale(sLo, sHi, 2 * c + 1), dmHi = -dmin * KQuants.min(sLo, sHi, 2 * c + 1);
+                long qs = bo + QS + 32 * c;
+                int xc = xb + 64 * c;
+                for (int p = 0; p < 32; p += L) {
+                    IntVector q = toInts(loadBytes(w, qs + p));
+                    IntVector h = toInts(loadBytes(w, bo + 16 + p)).lanewise(VectorOperators.ASHR, 2 * c);
+                    FloatVector wl = intsToFloats(q.and(15).or(h.and(1).lanewise(VectorOperators.LSHL, 4))).fma(dsLo, dmLo);
+                    FloatVector wh = intsToFloats(q.lanewise(VectorOperators.ASHR, 4).and(15).or(h.and(2).lanewise(VectorOperators.LSHL, 3))).fma(dsHi, dmHi);
+                    lo = wl.fma(FloatVector.fromArray(F, x, xc + p), lo);
+                    hi = wh.fma(FloatVector.fromArray(F, x, xc + 32 + p), hi);
                 }
             }
         }
-        if (b < blocks) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
-                for (int sub = 0; sub < 8; sub++) {
-                    float ds = d * KQuants.scale(w, bo + 4, sub), dm = -dmin * KQuants.min(w, bo + 4, sub);
-                    long qs = bo + QS + 32 * (sub >> 1);
-                    int shift = 4 * (sub & 1);
-                    for (int p = 0; p < 32; p += L) {
-                        ByteVector hb = loadBytes(w, bo + 16 + p).lanewise(VectorOperators.LSHR, sub).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-                        FloatVector wv = toFloats(loadBytes(w, qs + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hb)).fma(ds, dm);
-                        acc = wv.fma(FloatVector.fromArray(F, x, xb + 32 * sub + p), acc);
-                    }
-                }
-            }
-        }
-        return acc.add(odd).reduceLanes(VectorOperators.ADD);
+        return KernelSpecies.sum(lo.add(hi));
     }
 
-    /** Same per-token order as {@link #dot1} (even/odd block accumulators), so results match it bit for bit. */
+    /** Same per-token order as {@link #dot1} (low/high sub-block accumulators), so results match it bit for bit. */
     @Override
     void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, o0 = a0, o1 = a0, o2 = a0, o3 = a0;
         int blocks = cols / BLOCK;
-        int b = 0;
-        for (; b + 1 < blocks; b += 2) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
-                for (int sub = 0; sub < 8; sub++) {
-                    float ds = d * KQuants.scale(w, bo + 4, sub), dm = -dmin * KQuants.min(w, bo + 4, sub);
-                    long qs = bo + QS + 32 * (sub >> 1);
-                    int shift = 4 * (sub & 1);
-                    for (int p = 0; p < 32; p += L) {
-                        ByteVector hb = loadBytes(w, bo + 16 + p).lanewise(VectorOperators.LSHR, sub).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-                        FloatVector wv = toFloats(loadBytes(w, qs + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hb)).fma(ds, dm);
-                        int xi = xb + 32 * sub + p;
-                        a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                        a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                        a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                        a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
-                    }
-                }
-            }
-            {
-                long bo = rowOff + (long) (b + 1) * BLOCK_BYTES;
-                int xb = xOff + (b + 1) * BLOCK;
-                float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
-                for (int sub = 0; sub < 8; sub++) {
-                    float ds = d * KQuants.scale(w, bo + 4, sub), dm = -dmin * KQuants.min(w, bo + 4, sub);
-                    long qs = bo + QS + 32 * (sub >> 1);
-                    int shift = 4 * (sub & 1);
-                    for (int p = 0; p < 32; p += L) {
-                        ByteVector hb = loadBytes(w, bo + 16 + p).lanewise(VectorOperators.LSHR, sub).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-                        FloatVector wv = toFloats(loadBytes(w, qs + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hb)).fma(ds, dm);
-                        int xi = xb + 32 * sub + p;
-                        o0 = wv.fma(FloatVector.fromArray(F, x, xi), o0);
-                        o1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), o1);
-                        o2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), o2);
-                        o3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), o3);
-                    }
+        for (int b = 0; b < blocks; b++) {
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            int xb = xOff + b * BLOCK;
+            float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
+            long sLo = w.get(KQuants.LE_LONG, bo + 4);
+            int sHi = w.get(Halfs.LE_INT, bo + 12);
+            for (int c = 0; c < 4; c++) {
+                float dsLo = d * KQuants.scale(sLo, sHi, 2 * c), dmLo = -dmin * KQuants.min(sLo, sHi, 2 * c);
+                float dsHi = d * KQuants.scale(sLo, sHi, 2 * c + 1), dmHi = -dmin * KQuants.min(sLo, sHi, 2 * c + 1);
+                long qs = bo + QS + 32 * c;
+                int xc = xb + 64 * c;
+                for (int p = 0; p < 32; p += L) {
+                    IntVector q = toInts(loadBytes(w, qs + p));
+                    IntVector h = toInts(loadBytes(w, bo + 16 + p)).lanewise(VectorOperators.ASHR, 2 * c);
+                    FloatVector wl = intsToFloats(q.and(15).or(h.and(1).lanewise(VectorOperators.LSHL, 4))).fma(dsLo, dmLo);
+                    FloatVector wh = intsToFloats(q.lanewise(VectorOperators.ASHR, 4).and(15).or(h.and(2).lanewise(VectorOperators.LSHL, 3))).fma(dsHi, dmHi);
+                    int xl = xc + p, xh = xc + 32 + p;
+                    a0 = wl.fma(FloatVector.fromArray(F, x, xl), a0);
+                    a1 = wl.fma(FloatVector.fromArray(F, x, xl + cols), a1);
+                    a2 = wl.fma(FloatVector.fromArray(F, x, xl + 2 * cols), a2);
+                    a3 = wl.fma(FloatVector.fromArray(F, x, xl + 3 * cols), a3);
+                    o0 = wh.fma(FloatVector.fromArray(F, x, xh), o0);
+                    o1 = wh.fma(FloatVector.fromArray(F, x, xh + cols), o1);
+                    o2 = wh.fma(FloatVector.fromArray(F, x, xh + 2 * cols), o2);
+                    o3 = wh.fma(FloatVector.fromArray(F, x, xh + 3 * cols), o3);
                 }
             }
         }
-        if (b < blocks) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
-                for (int sub = 0; sub < 8; sub++) {
-                    float ds = d * KQuants.scale(w, bo + 4, sub), dm = -dmin * KQuants.min(w, bo + 4, sub);
-                    long qs = bo + QS + 32 * (sub >> 1);
-                    int shift = 4 * (sub & 1);
-                    for (int p = 0; p < 32; p += L) {
-                        ByteVector hb = loadBytes(w, bo + 16 + p).lanewise(VectorOperators.LSHR, sub).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-                        FloatVector wv = toFloats(loadBytes(w, qs + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hb)).fma(ds, dm);
-                        int xi = xb + 32 * sub + p;
-                        a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                        a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                        a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                        a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
-                    }
-                }
-            }
-        }
-        out[outOff] = a0.add(o0).reduceLanes(VectorOperators.ADD);
-        out[outOff + outStride] = a1.add(o1).reduceLanes(VectorOperators.ADD);
-        out[outOff + 2 * outStride] = a2.add(o2).reduceLanes(VectorOperators.ADD);
-        out[outOff + 3 * outStride] = a3.add(o3).reduceLanes(VectorOperators.ADD);
+        out[outOff] = KernelSpecies.sum(a0.add(o0));
+        out[outOff + outStride] = KernelSpecies.sum(a1.add(o1));
+        out[outOff + 2 * outStride] = KernelSpecies.sum(a2.add(o2));
+        out[outOff + 3 * outStride] = KernelSpecies.sum(a3.add(o3));
     }
 }

@@ -1,8 +1,8 @@
 package dev.whittle.engine.kernel;
 
 import dev.whittle.core.tensor.DType;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -10,7 +10,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
-import static dev.whittle.engine.kernel.KernelSpecies.toFloats;
+import static dev.whittle.engine.kernel.KernelSpecies.intsToFloats;
+import static dev.whittle.engine.kernel.KernelSpecies.toInts;
 
 /**
  * Q6_K weights: super-blocks of 256, {@code u8 ql[128]; u8 qh[64]; int8 scales[16]; f16 d}. Half c (128
@@ -18,7 +19,7 @@ import static dev.whittle.engine.kernel.KernelSpecies.toFloats;
  * (k < 2) or high nibble of ql[64c + 32(k % 2) + l], bits 2k..2k+1 of qh[32c + l] on top, minus 32, times
  * d * scales[8c + 2k + l / 16].
  * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Measured decode 5632×2048, 1 thread,
- * MatmulProbe best: 3.8 GB/s of weights (JMH tables: bench/kernel-benchmarks.md).
+ * MatmulProbe best: 6.7-7.5 GB/s (base 3.2-3.4 in the same run) of weights (JMH tables: bench/kernel-benchmarks.md).
  */
 public final class Q6_KKernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;
@@ -47,146 +48,80 @@ public final class Q6_KKernel extends FloatRowKernel {
         }
     }
 
-    /** Even blocks accumulate into one register, odd blocks into another: two FMA chains hide FMA latency. */
-    @Override
-    float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
-        FloatVector acc = FloatVector.zero(F), odd = acc;
-        int blocks = cols / BLOCK;
-        int b = 0;
-        for (; b + 1 < blocks; b += 2) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo + 208);
-                for (int c = 0; c < 2; c++) {
-                    for (int k = 0; k < 4; k++) {
-                        long ql = bo + 64 * c + 32 * (k & 1), qh = bo + 128 + 32 * c, sc = bo + 192 + 8 * c + 2 * k;
-                        int shift = 4 * (k >> 1);
-                        for (int p = 0; p < 32; p += L) {
-                            ByteVector hi = loadBytes(w, qh + p).lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
-                            ByteVector q = loadBytes(w, ql + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hi).sub((byte) 32);
-                            FloatVector wv = toFloats(q).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + p / 16));
-                            acc = wv.fma(FloatVector.fromArray(F, x, xb + 128 * c + 32 * k + p), acc);
-                        }
-                    }
-                }
-            }
-            {
-                long bo = rowOff + (long) (b + 1) * BLOCK_BYTES;
-                int xb = xOff + (b + 1) * BLOCK;
-                float d = Halfs.half(w, bo + 208);
-                for (int c = 0; c < 2; c++) {
-                    for (int k = 0; k < 4; k++) {
-                        long ql = bo + 64 * c + 32 * (k & 1), qh = bo + 128 + 32 * c, sc = bo + 192 + 8 * c + 2 * k;
-                        int shift = 4 * (k >> 1);
-                        for (int p = 0; p < 32; p += L) {
-                            ByteVector hi = loadBytes(w, qh + p).lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
-                            ByteVector q = loadBytes(w, ql + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hi).sub((byte) 32);
-                            FloatVector wv = toFloats(q).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + p / 16));
-                            odd = wv.fma(FloatVector.fromArray(F, x, xb + 128 * c + 32 * k + p), odd);
-                        }
-                    }
-                }
-            }
-        }
-        if (b < blocks) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo + 208);
-                for (int c = 0; c < 2; c++) {
-                    for (int k = 0; k < 4; k++) {
-                        long ql = bo + 64 * c + 32 * (k & 1), qh = bo + 128 + 32 * c, sc = bo + 192 + 8 * c + 2 * k;
-                        int shift = 4 * (k >> 1);
-                        for (int p = 0; p < 32; p += L) {
-                            ByteVector hi = loadBytes(w, qh + p).lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
-                            ByteVector q = loadBytes(w, ql + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hi).sub((byte) 32);
-                            FloatVector wv = toFloats(q).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + p / 16));
-                            acc = wv.fma(FloatVector.fromArray(F, x, xb + 128 * c + 32 * k + p), acc);
-                        }
-                    }
-                }
-            }
-        }
-        return acc.add(odd).reduceLanes(VectorOperators.ADD);
+    /** Element 32k + l of half c as an int lane: the ql nibble {@code lo4} (already 0..15) with qh bits 2k..2k+1 on top, minus 32. */
+    private static IntVector q6(IntVector lo4, IntVector h, int k) {
+        return lo4.or(h.lanewise(VectorOperators.ASHR, 2 * k).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
     }
 
-    /** Same per-token order as {@link #dot1} (even/odd block accumulators), so results match it bit for bit. */
+    /**
+     * One block loop written once, its body kept small: C2 stops inlining the Vector API helpers past a node
+     * budget (then every vector is boxed, 3× slower), which a body decoding all four quarters at once hit.
+     * Bits are split on int lanes (x86 has no byte shifts); quarters k = 0, 2 go to one FMA chain, 1, 3 to the other.
+     */
+    @Override
+    float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
+        FloatVector even = FloatVector.zero(F), odd = even;
+        int blocks = cols / BLOCK;
+        for (int b = 0; b < blocks; b++) {
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            int xb = xOff + b * BLOCK;
+            float d = Halfs.half(w, bo + 208);
+            for (int c = 0; c < 2; c++) {
+                for (int j = 0; j < 2; j++) {
+                    long sc = bo + 192 + 8 * c + 4 * j;
+                    int xc = xb + 128 * c + 64 * j;
+                    for (int p = 0; p < 32; p += L) {
+                        IntVector h = toInts(loadBytes(w, bo + 128 + 32 * c + p));
+                        IntVector la = toInts(loadBytes(w, bo + 64 * c + p)).lanewise(VectorOperators.ASHR, 4 * j).and(15);
+                        IntVector lb = toInts(loadBytes(w, bo + 64 * c + 32 + p)).lanewise(VectorOperators.ASHR, 4 * j).and(15);
+                        long s = sc + p / 16;
+                        FloatVector we = intsToFloats(q6(la, h, 2 * j)).mul(d * w.get(ValueLayout.JAVA_BYTE, s));
+                        FloatVector wo = intsToFloats(q6(lb, h, 2 * j + 1)).mul(d * w.get(ValueLayout.JAVA_BYTE, s + 2));
+                        even = we.fma(FloatVector.fromArray(F, x, xc + p), even);
+                        odd = wo.fma(FloatVector.fromArray(F, x, xc + 32 + p), odd);
+                    }
+                }
+            }
+        }
+        return KernelSpecies.sum(even.add(odd));
+    }
+
+    /** Same per-token order as {@link #dot1} (quarters 0, 2 and 1, 3 in separate chains, same visiting order), so results match it bit for bit. */
     @Override
     void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, o0 = a0, o1 = a0, o2 = a0, o3 = a0;
         int blocks = cols / BLOCK;
-        int b = 0;
-        for (; b + 1 < blocks; b += 2) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo + 208);
-                for (int c = 0; c < 2; c++) {
-                    for (int k = 0; k < 4; k++) {
-                        long ql = bo + 64 * c + 32 * (k & 1), qh = bo + 128 + 32 * c, sc = bo + 192 + 8 * c + 2 * k;
-                        int shift = 4 * (k >> 1);
-                        for (int p = 0; p < 32; p += L) {
-                            ByteVector hi = loadBytes(w, qh + p).lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
-                            ByteVector q = loadBytes(w, ql + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hi).sub((byte) 32);
-                            FloatVector wv = toFloats(q).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + p / 16));
-                            int xi = xb + 128 * c + 32 * k + p;
-                            a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                            a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                            a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                            a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
-                        }
-                    }
-                }
-            }
-            {
-                long bo = rowOff + (long) (b + 1) * BLOCK_BYTES;
-                int xb = xOff + (b + 1) * BLOCK;
-                float d = Halfs.half(w, bo + 208);
-                for (int c = 0; c < 2; c++) {
-                    for (int k = 0; k < 4; k++) {
-                        long ql = bo + 64 * c + 32 * (k & 1), qh = bo + 128 + 32 * c, sc = bo + 192 + 8 * c + 2 * k;
-                        int shift = 4 * (k >> 1);
-                        for (int p = 0; p < 32; p += L) {
-                            ByteVector hi = loadBytes(w, qh + p).lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
-                            ByteVector q = loadBytes(w, ql + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hi).sub((byte) 32);
-                            FloatVector wv = toFloats(q).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + p / 16));
-                            int xi = xb + 128 * c + 32 * k + p;
-                            o0 = wv.fma(FloatVector.fromArray(F, x, xi), o0);
-                            o1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), o1);
-                            o2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), o2);
-                            o3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), o3);
-                        }
+        for (int b = 0; b < blocks; b++) {
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            int xb = xOff + b * BLOCK;
+            float d = Halfs.half(w, bo + 208);
+            for (int c = 0; c < 2; c++) {
+                for (int j = 0; j < 2; j++) {
+                    long sc = bo + 192 + 8 * c + 4 * j;
+                    int xc = xb + 128 * c + 64 * j;
+                    for (int p = 0; p < 32; p += L) {
+                        IntVector h = toInts(loadBytes(w, bo + 128 + 32 * c + p));
+                        IntVector la = toInts(loadBytes(w, bo + 64 * c + p)).lanewise(VectorOperators.ASHR, 4 * j).and(15);
+                        IntVector lb = toInts(loadBytes(w, bo + 64 * c + 32 + p)).lanewise(VectorOperators.ASHR, 4 * j).and(15);
+                        long s = sc + p / 16;
+                        FloatVector we = intsToFloats(q6(la, h, 2 * j)).mul(d * w.get(ValueLayout.JAVA_BYTE, s));
+                        FloatVector wo = intsToFloats(q6(lb, h, 2 * j + 1)).mul(d * w.get(ValueLayout.JAVA_BYTE, s + 2));
+                        int xe = xc + p, xo = xc + 32 + p;
+                        a0 = we.fma(FloatVector.fromArray(F, x, xe), a0);
+                        a1 = we.fma(FloatVector.fromArray(F, x, xe + cols), a1);
+                        a2 = we.fma(FloatVector.fromArray(F, x, xe + 2 * cols), a2);
+                        a3 = we.fma(FloatVector.fromArray(F, x, xe + 3 * cols), a3);
+                        o0 = wo.fma(FloatVector.fromArray(F, x, xo), o0);
+                        o1 = wo.fma(FloatVector.fromArray(F, x, xo + cols), o1);
+                        o2 = wo.fma(FloatVector.fromArray(F, x, xo + 2 * cols), o2);
+                        o3 = wo.fma(FloatVector.fromArray(F, x, xo + 3 * cols), o3);
                     }
                 }
             }
         }
-        if (b < blocks) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo + 208);
-                for (int c = 0; c < 2; c++) {
-                    for (int k = 0; k < 4; k++) {
-                        long ql = bo + 64 * c + 32 * (k & 1), qh = bo + 128 + 32 * c, sc = bo + 192 + 8 * c + 2 * k;
-                        int shift = 4 * (k >> 1);
-                        for (int p = 0; p < 32; p += L) {
-                            ByteVector hi = loadBytes(w, qh + p).lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
-                            ByteVector q = loadBytes(w, ql + p).lanewise(VectorOperators.LSHR, shift).and((byte) 15).or(hi).sub((byte) 32);
-                            FloatVector wv = toFloats(q).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + p / 16));
-                            int xi = xb + 128 * c + 32 * k + p;
-                            a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                            a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                            a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                            a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
-                        }
-                    }
-                }
-            }
-        }
-        out[outOff] = a0.add(o0).reduceLanes(VectorOperators.ADD);
-        out[outOff + outStride] = a1.add(o1).reduceLanes(VectorOperators.ADD);
-        out[outOff + 2 * outStride] = a2.add(o2).reduceLanes(VectorOperators.ADD);
-        out[outOff + 3 * outStride] = a3.add(o3).reduceLanes(VectorOperators.ADD);
+        out[outOff] = KernelSpecies.sum(a0.add(o0));
+        out[outOff + outStride] = KernelSpecies.sum(a1.add(o1));
+        out[outOff + 2 * outStride] = KernelSpecies.sum(a2.add(o2));
+        out[outOff + 3 * outStride] = KernelSpecies.sum(a3.add(o3));
     }
 }

@@ -16,7 +16,7 @@ import static dev.whittle.engine.kernel.KernelSpecies.toFloats;
  * widened to float lanes, scaled by d and FMA'd with float activations (see {@link Kernels} for why float
  * and not int8 activations).
  * <p>Choice: float decode (int8 variant measured slower: 649 vs 850 µs decode, 9778 vs 19164 µs prefill-32). Measured decode 5632×2048, 1 thread,
- * MatmulProbe best: 18.9 GB/s of weights (JMH tables: bench/kernel-benchmarks.md).
+ * MatmulProbe best: 21.4 GB/s (base 19.5 in the same run; 2 threads 28.3 vs 18.5) of weights (JMH tables: bench/kernel-benchmarks.md).
  */
 public final class Q8_0Kernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;
@@ -34,6 +34,13 @@ public final class Q8_0Kernel extends FloatRowKernel {
         for (int j = 0; j < 32; j++) dst[dstOff + j] = d * w.get(ValueLayout.JAVA_BYTE, off + 2 + j);
     }
 
+    /** Unscaled sum of q·x over the block at {@code bo}; the caller applies the block scale once per block. */
+    private static FloatVector blockSum(MemorySegment w, long bo, float[] x, int xb) {
+        FloatVector s = FloatVector.zero(F);
+        for (int p = 0; p < 32; p += L) s = toFloats(loadBytes(w, bo + 2 + p)).fma(FloatVector.fromArray(F, x, xb + p), s);
+        return s;
+    }
+
     /** Even blocks accumulate into one register, odd blocks into another: two FMA chains hide FMA latency. */
     @Override
     float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
@@ -41,97 +48,52 @@ public final class Q8_0Kernel extends FloatRowKernel {
         int blocks = cols / BLOCK;
         int b = 0;
         for (; b + 1 < blocks; b += 2) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo);
-                for (int p = 0; p < 32; p += L) {
-                    FloatVector wv = toFloats(loadBytes(w, bo + 2 + p)).mul(d);
-                    acc = wv.fma(FloatVector.fromArray(F, x, xb + p), acc);
-                }
-
-            }
-            {
-                long bo = rowOff + (long) (b + 1) * BLOCK_BYTES;
-                int xb = xOff + (b + 1) * BLOCK;
-                float d = Halfs.half(w, bo);
-                for (int p = 0; p < 32; p += L) {
-                    FloatVector wv = toFloats(loadBytes(w, bo + 2 + p)).mul(d);
-                    odd = wv.fma(FloatVector.fromArray(F, x, xb + p), odd);
-                }
-
-            }
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            int xb = xOff + b * BLOCK;
+            acc = blockSum(w, bo, x, xb).fma(FloatVector.broadcast(F, Halfs.half(w, bo)), acc);
+            odd = blockSum(w, bo + BLOCK_BYTES, x, xb + BLOCK).fma(FloatVector.broadcast(F, Halfs.half(w, bo + BLOCK_BYTES)), odd);
         }
         if (b < blocks) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo);
-                for (int p = 0; p < 32; p += L) {
-                    FloatVector wv = toFloats(loadBytes(w, bo + 2 + p)).mul(d);
-                    acc = wv.fma(FloatVector.fromArray(F, x, xb + p), acc);
-                }
-
-            }
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            acc = blockSum(w, bo, x, xOff + b * BLOCK).fma(FloatVector.broadcast(F, Halfs.half(w, bo)), acc);
         }
-        return acc.add(odd).reduceLanes(VectorOperators.ADD);
+        return KernelSpecies.sum(acc.add(odd));
     }
 
-    /** Same per-token order as {@link #dot1} (even/odd block accumulators), so results match it bit for bit. */
+    /** Same per-token order as {@link #dot1} (block sums, even/odd block accumulators), so results match it bit for bit. */
     @Override
     void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, o0 = a0, o1 = a0, o2 = a0, o3 = a0;
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a0 = z, a1 = z, a2 = z, a3 = z, o0 = z, o1 = z, o2 = z, o3 = z;
         int blocks = cols / BLOCK;
-        int b = 0;
-        for (; b + 1 < blocks; b += 2) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo);
-                for (int p = 0; p < 32; p += L) {
-                    FloatVector wv = toFloats(loadBytes(w, bo + 2 + p)).mul(d);
-                    int xi = xb + p;
-                    a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                    a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                    a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                    a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
-                }
-
+        for (int b = 0; b < blocks; b++) {
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            int xb = xOff + b * BLOCK;
+            FloatVector s0 = z, s1 = z, s2 = z, s3 = z;
+            for (int p = 0; p < 32; p += L) {
+                FloatVector q = toFloats(loadBytes(w, bo + 2 + p));
+                int xi = xb + p;
+                s0 = q.fma(FloatVector.fromArray(F, x, xi), s0);
+                s1 = q.fma(FloatVector.fromArray(F, x, xi + cols), s1);
+                s2 = q.fma(FloatVector.fromArray(F, x, xi + 2 * cols), s2);
+                s3 = q.fma(FloatVector.fromArray(F, x, xi + 3 * cols), s3);
             }
-            {
-                long bo = rowOff + (long) (b + 1) * BLOCK_BYTES;
-                int xb = xOff + (b + 1) * BLOCK;
-                float d = Halfs.half(w, bo);
-                for (int p = 0; p < 32; p += L) {
-                    FloatVector wv = toFloats(loadBytes(w, bo + 2 + p)).mul(d);
-                    int xi = xb + p;
-                    o0 = wv.fma(FloatVector.fromArray(F, x, xi), o0);
-                    o1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), o1);
-                    o2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), o2);
-                    o3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), o3);
-                }
-
+            FloatVector d = FloatVector.broadcast(F, Halfs.half(w, bo));
+            if ((b & 1) == 0) {
+                a0 = s0.fma(d, a0);
+                a1 = s1.fma(d, a1);
+                a2 = s2.fma(d, a2);
+                a3 = s3.fma(d, a3);
+            } else {
+                o0 = s0.fma(d, o0);
+                o1 = s1.fma(d, o1);
+                o2 = s2.fma(d, o2);
+                o3 = s3.fma(d, o3);
             }
         }
-        if (b < blocks) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo);
-                for (int p = 0; p < 32; p += L) {
-                    FloatVector wv = toFloats(loadBytes(w, bo + 2 + p)).mul(d);
-                    int xi = xb + p;
-                    a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                    a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                    a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                    a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
-                }
-
-            }
-        }
-        out[outOff] = a0.add(o0).reduceLanes(VectorOperators.ADD);
-        out[outOff + outStride] = a1.add(o1).reduceLanes(VectorOperators.ADD);
-        out[outOff + 2 * outStride] = a2.add(o2).reduceLanes(VectorOperators.ADD);
-        out[outOff + 3 * outStride] = a3.add(o3).reduceLanes(VectorOperators.ADD);
+        out[outOff] = KernelSpecies.sum(a0.add(o0));
+        out[outOff + outStride] = KernelSpecies.sum(a1.add(o1));
+        out[outOff + 2 * outStride] = KernelSpecies.sum(a2.add(o2));
+        out[outOff + 3 * outStride] = KernelSpecies.sum(a3.add(o3));
     }
 }

@@ -42,7 +42,7 @@ public final class VectorOps {
         for (int upper = F.loopBound(n); i < upper; i += L) {
             acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = KernelSpecies.sum(acc);
         for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
         return s;
     }
@@ -80,7 +80,7 @@ public final class VectorOps {
         int i = 0;
         int upper = F.loopBound(n);
         for (; i < upper; i += L) acc = acc.add(FloatVector.fromArray(F, x, xOff + i));
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = KernelSpecies.sum(acc);
         for (; i < n; i++) sum += x[xOff + i];
         float mean = sum / n;
         acc = FloatVector.zero(F);
@@ -88,7 +88,7 @@ public final class VectorOps {
             FloatVector c = FloatVector.fromArray(F, x, xOff + i).sub(mean);
             acc = c.fma(c, acc);
         }
-        float var = acc.reduceLanes(VectorOperators.ADD);
+        float var = KernelSpecies.sum(acc);
         for (; i < n; i++) var += (x[xOff + i] - mean) * (x[xOff + i] - mean);
         float inv = (float) (1 / Math.sqrt((double) var / n + eps));
         for (i = 0; i < upper; i += L) {
@@ -112,7 +112,7 @@ public final class VectorOps {
             e.intoArray(x, off + i);
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = KernelSpecies.sum(acc);
         for (; i < n; i++) {
             x[off + i] = (float) Math.exp(x[off + i] - max);
             sum += x[off + i];
