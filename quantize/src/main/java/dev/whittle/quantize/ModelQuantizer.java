@@ -1,5 +1,7 @@
 package dev.whittle.quantize;
 
+import dev.whittle.core.convert.TensorEncoder;
+
 import dev.whittle.core.convert.GgufModelMetadata;
 import dev.whittle.core.tensor.TensorSource;
 import dev.whittle.core.gguf.GgufValue;
@@ -11,17 +13,12 @@ import dev.whittle.core.model.ModelFormat;
 import dev.whittle.core.model.QkPermutation;
 import dev.whittle.core.model.TensorNaming;
 import dev.whittle.core.progress.Progress;
-import dev.whittle.core.quant.BlockCodecs;
 import dev.whittle.core.tensor.DType;
-import dev.whittle.core.tensor.Dequantizer;
-import dev.whittle.core.tensor.Half;
 import dev.whittle.core.tensor.Tensor;
 import dev.whittle.core.tokenizer.TokenizerConversion;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,25 +128,9 @@ public final class ModelQuantizer {
         }
     }
 
-    /** Round to nearest, one row at a time (memory: a row). */
+    /** Round to nearest, streamed in row batches encoded on all cores (core's TensorEncoder). */
     private static void writeRtn(Tensor src, DType type, LongUnaryOperator sourceRow, WritableByteChannel out) throws IOException {
-        int cols = Math.toIntExact(src.rowLength());
-        long rows = src.rowCount();
-        int rowBytes = Math.toIntExact(type.byteSize(cols));
-        float[] row = new float[cols];
-        byte[] bytes = new byte[rowBytes];
-        MemorySegment seg = MemorySegment.ofArray(bytes);
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        for (long r = 0; r < rows; r++) {
-            Dequantizer.dequantizeRow(src, sourceRow.applyAsLong(r), row);
-            switch (type) {
-                case F32 -> { buf.clear(); for (float v : row) buf.putFloat(v); }
-                case F16 -> { buf.clear(); for (float v : row) buf.putShort(Half.fromFloat(v)); }
-                default -> BlockCodecs.forType(type).quantizeRow(row, 0, seg, 0, cols);
-            }
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining()) out.write(b);
-        }
+        TensorEncoder.write(src, type, sourceRow, out);
     }
 
     /** The tokenizer.ggml.* keys: from a GGUF source, or converted from a HF directory's tokenizer.json. */

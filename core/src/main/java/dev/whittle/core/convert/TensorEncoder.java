@@ -8,6 +8,8 @@ import dev.whittle.core.tensor.Half;
 import dev.whittle.core.tensor.Tensor;
 
 import java.io.IOException;
+import java.lang.foreign.ValueLayout;
+import java.util.stream.IntStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -46,34 +48,46 @@ public final class TensorEncoder {
         write(src, target, r -> r, out);
     }
 
-    /** Encodes {@code rows} rows of {@code cols} floats produced by {@code source}. */
+    /** Rows are encoded in batches of about this many bytes; the rows of a batch in parallel. */
+    private static final int BATCH_BYTES = 1 << 20;
+
+    /**
+     * Encodes {@code rows} rows of {@code cols} floats produced by {@code source}. Rows are independent, so each
+     * batch's rows are encoded on all cores (the source must be thread-safe: every RowSource here is); batches are
+     * written in order, so the bytes do not depend on the thread count. Memory: one batch.
+     */
     public static void write(RowSource source, long rows, int cols, DType target, WritableByteChannel out) throws IOException {
         if (!canEncode(target)) throw new IllegalArgumentException("cannot encode rows as " + target);
-        long rowBytes = target.byteSize(cols);
-        if (rowBytes < 0) throw new IllegalArgumentException("a row of " + cols + " is not a whole number of " + target + " blocks");
-        float[] row = new float[cols];
-        ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(rowBytes)).order(ByteOrder.LITTLE_ENDIAN);
+        long rowBytes0 = target.byteSize(cols);
+        if (rowBytes0 < 0) throw new IllegalArgumentException("a row of " + cols + " is not a whole number of " + target + " blocks");
+        int rowBytes = Math.toIntExact(rowBytes0);
+        int batchRows = (int) Math.max(1, Math.min(rows, BATCH_BYTES / Math.max(1, rowBytes)));
+        byte[] batch = new byte[batchRows * rowBytes];
+        MemorySegment seg = MemorySegment.ofArray(batch);
         BlockCodec codec = BlockCodecs.find(target).orElse(null);
-        MemorySegment blockRow = codec == null ? null : MemorySegment.ofBuffer(buf);
-        for (long r = 0; r < rows; r++) {
-            source.row(r, row);
-            buf.clear();
-            if (codec != null) {
-                codec.quantizeRow(row, 0, blockRow, 0, cols);
-                buf.position(buf.limit());
-            } else {
-                encodeRow(row, target, buf);
-            }
-            buf.flip();
-            while (buf.hasRemaining()) out.write(buf);
+        for (long first = 0; first < rows; first += batchRows) {
+            long base = first;
+            int n = (int) Math.min(batchRows, rows - first);
+            IntStream.range(0, n).parallel().forEach(i -> {
+                float[] row = new float[cols];
+                source.row(base + i, row);
+                long off = (long) i * rowBytes;
+                if (codec != null) codec.quantizeRow(row, 0, seg, off, cols);
+                else encodeRow(row, target, seg, off);
+            });
+            ByteBuffer b = ByteBuffer.wrap(batch, 0, n * rowBytes);
+            while (b.hasRemaining()) out.write(b);
         }
     }
 
-    private static void encodeRow(float[] row, DType target, ByteBuffer buf) {
+    private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort I16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private static void encodeRow(float[] row, DType target, MemorySegment seg, long off) {
         switch (target) {
-            case F32 -> { for (float v : row) buf.putFloat(v); }
-            case F16 -> { for (float v : row) buf.putShort(Half.fromFloat(v)); }
-            case BF16 -> { for (float v : row) buf.putShort(Bf16.fromFloat(v)); }
+            case F32 -> { for (int i = 0; i < row.length; i++) seg.set(F32_LE, off + 4L * i, row[i]); }
+            case F16 -> { for (int i = 0; i < row.length; i++) seg.set(I16_LE, off + 2L * i, Half.fromFloat(row[i])); }
+            case BF16 -> { for (int i = 0; i < row.length; i++) seg.set(I16_LE, off + 2L * i, Bf16.fromFloat(row[i])); }
             default -> throw new IllegalStateException("no encoder for " + target);
         }
     }
