@@ -1,5 +1,8 @@
 package dev.whittle.quantize;
 
+import dev.whittle.core.convert.GgufExport;
+import dev.whittle.core.convert.ModelConverter;
+
 import dev.whittle.core.convert.TensorEncoder;
 
 import dev.whittle.core.convert.GgufModelMetadata;
@@ -9,22 +12,18 @@ import dev.whittle.core.gguf.GgufWriter;
 import dev.whittle.core.model.Architecture;
 import dev.whittle.core.model.Model;
 import dev.whittle.core.model.ModelConfig;
-import dev.whittle.core.model.ModelFormat;
 import dev.whittle.core.model.QkPermutation;
 import dev.whittle.core.model.TensorNaming;
 import dev.whittle.core.progress.Progress;
 import dev.whittle.core.tensor.DType;
 import dev.whittle.core.tensor.Tensor;
-import dev.whittle.core.tokenizer.TokenizerConversion;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,7 +53,7 @@ public final class ModelQuantizer {
             throw new IllegalArgumentException(options.method() + " needs a Llama-family model (llama, mistral, qwen2); "
                     + arch + " can be quantized with --method rtn");
         }
-        List<String> order = ggufOrder(model);
+        List<String> order = GgufExport.ggufOrder(model);
         Map<String, long[]> shapes = new LinkedHashMap<>();
         Map<String, String> ggufOf = new LinkedHashMap<>();
         for (String canonical : order) {
@@ -74,7 +73,7 @@ public final class ModelQuantizer {
                 w.put(e.getKey(), e.getValue());
             }
         }
-        w.putAll(tokenizerMetadata(model));
+        w.putAll(ModelConverter.tokenizerForGguf(model));
 
         List<String> notes = Collections.synchronizedList(new ArrayList<>());
         Map<String, TensorReport> reports = new LinkedHashMap<>();
@@ -87,7 +86,7 @@ public final class ModelQuantizer {
             String g = ggufOf.get(canonical);
             Tensor src = model.tensor(canonical);
             DType type = plan.typeOf(g);
-            LongUnaryOperator rows = ggufRowOrder(cfg, canonical, src);
+            LongUnaryOperator rows = QkPermutation.ggufRowOrder(cfg, canonical, src);
             Matcher m = LAYER.matcher(canonical);
             int layer = m.matches() ? Integer.parseInt(m.group(1)) : -1;
             w.add(TensorSource.lazy(g, src.shape(), type, out -> {
@@ -111,15 +110,6 @@ public final class ModelQuantizer {
         return new QuantizationReport(options, ordered, plan.fallbacks(), notes);
     }
 
-    /** GGUF row r comes from HF row f(r): Q/K rows of Llama-family models are interleaved per head. */
-    private static LongUnaryOperator ggufRowOrder(ModelConfig cfg, String canonical, Tensor t) {
-        if (!cfg.architecture().isLlamaFamily() || t.rank() < 2) return r -> r;
-        int heads = TensorNaming.isQuery(canonical) ? cfg.numHeads() : TensorNaming.isKey(canonical) ? cfg.numKvHeads() : 0;
-        if (heads == 0) return r -> r;
-        int headDim = (int) (t.dim(0) / heads);
-        return g -> QkPermutation.hfRowForGgufRow(g, headDim);
-    }
-
     private static void writeRows(byte[] data, long rows, LongUnaryOperator sourceRow, WritableByteChannel out) throws IOException {
         int rowBytes = (int) (data.length / rows);
         for (long r = 0; r < rows; r++) {
@@ -131,31 +121,5 @@ public final class ModelQuantizer {
     /** Round to nearest, streamed in row batches encoded on all cores (core's TensorEncoder). */
     private static void writeRtn(Tensor src, DType type, LongUnaryOperator sourceRow, WritableByteChannel out) throws IOException {
         TensorEncoder.write(src, type, sourceRow, out);
-    }
-
-    /** The tokenizer.ggml.* keys: from a GGUF source, or converted from a HF directory's tokenizer.json. */
-    static Map<String, GgufValue> tokenizerMetadata(Model model) {
-        Map<String, GgufValue> m = new LinkedHashMap<>();
-        model.ggufMetadata().forEach((k, v) -> {
-            if (k.startsWith("tokenizer.")) m.put(k, v);
-        });
-        if (m.isEmpty() && model.format() == ModelFormat.SAFETENSORS && model.path() != null) {
-            Path dir = Files.isDirectory(model.path()) ? model.path() : model.path().toAbsolutePath().getParent();
-            if (Files.isRegularFile(dir.resolve("tokenizer.json"))) m.putAll(TokenizerConversion.hfDirectoryToGguf(dir));
-        }
-        return m;
-    }
-
-    /** llama.cpp's tensor order: embeddings, then block by block, then output norm and output (stable otherwise). */
-    static List<String> ggufOrder(Model m) {
-        Architecture arch = m.config().architecture();
-        List<String> names = new ArrayList<>(m.tensorNames());
-        names.sort(Comparator.comparingLong(n -> {
-            String g = TensorNaming.hfToGguf(n, arch).orElse(n);
-            if (g.startsWith("token_embd") || g.startsWith("position_embd") || g.startsWith("rope_freqs")) return 0L;
-            if (g.startsWith("blk.")) return 1 + Long.parseLong(g.substring(4, g.indexOf('.', 4)));
-            return Long.MAX_VALUE;
-        }));
-        return names;
     }
 }

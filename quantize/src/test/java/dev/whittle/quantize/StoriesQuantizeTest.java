@@ -177,7 +177,7 @@ class StoriesQuantizeTest {
 
     static java.util.Map<String, long[]> shapes(Model m) {
         java.util.Map<String, long[]> s = new java.util.LinkedHashMap<>();
-        for (String c : ModelQuantizer.ggufOrder(m)) {
+        for (String c : dev.whittle.core.convert.GgufExport.ggufOrder(m)) {
             s.put(dev.whittle.core.model.TensorNaming.hfToGguf(c, m.config().architecture()).orElse(c), m.tensor(c).shape());
         }
         return s;

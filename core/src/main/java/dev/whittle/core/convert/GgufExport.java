@@ -15,7 +15,6 @@ import dev.whittle.core.tensor.Tensor;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongUnaryOperator;
@@ -59,10 +58,7 @@ public final class GgufExport {
             Tensor src = model.tensor(canonical);
             String ggufName = TensorNaming.hfToGguf(canonical, arch).orElse(canonical);
             DType target0 = typeFor.apply(src);
-            LongUnaryOperator rows = r -> r;
-            if (arch.isLlamaFamily() && TensorNaming.isQuery(canonical)) rows = interleave(src, cfg.numHeads());
-            else if (arch.isLlamaFamily() && TensorNaming.isKey(canonical)) rows = interleave(src, cfg.numKvHeads());
-            LongUnaryOperator rowOrder = rows;
+            LongUnaryOperator rowOrder = QkPermutation.ggufRowOrder(cfg, canonical, src);
             w.add(TensorSource.lazy(ggufName, src.shape(), target0, out -> {
                 TensorEncoder.write(src, target0, rowOrder, out);
                 progress.advance(++done[0], ggufName);
@@ -72,13 +68,8 @@ public final class GgufExport {
         progress.finish(order.size() + " tensors written to " + target);
     }
 
-    private static LongUnaryOperator interleave(Tensor t, int heads) {
-        int headDim = (int) (t.dim(0) / heads);
-        return g -> QkPermutation.hfRowForGgufRow(g, headDim);
-    }
-
     /** llama.cpp's tensor order: embeddings, then block by block, then output norm and output. */
-    static java.util.List<String> ggufOrder(Model m) {
+    public static java.util.List<String> ggufOrder(Model m) {
         java.util.List<String> names = new java.util.ArrayList<>(m.tensorNames());
         names.sort(java.util.Comparator.comparingLong(n -> orderKey(n, m.config().architecture())));
         return names;

@@ -41,7 +41,7 @@ public final class ModelConverter {
     }
 
     /** The tokenizer.ggml.* keys: copied from a GGUF source, or converted from a HF directory's tokenizer.json. */
-    static Map<String, GgufValue> tokenizerForGguf(Model model) {
+    public static Map<String, GgufValue> tokenizerForGguf(Model model) {
         Map<String, GgufValue> m = new LinkedHashMap<>();
         model.ggufMetadata().forEach((k, v) -> {
             if (k.startsWith("tokenizer.")) m.put(k, v);

@@ -26,6 +26,13 @@ public enum Architecture {
 
     public String ggufName() { return ggufName; }
 
+    /**
+     * Does GGUF store this family's Q/K rows interleaved per head? llama.cpp's converter permutes them for its
+     * {@code llama} architecture (Llama, Mistral), which uses interleaved RoPE; {@code qwen2} uses NeoX
+     * (rotate-half) RoPE and keeps HF's row order.
+     */
+    public boolean ggufInterleavesQk() { return this == LLAMA || this == MISTRAL; }
+
     /** Llama-style blocks: RMSNorm, rotary positions, gated SiLU MLP. */
     public boolean isLlamaFamily() { return this != GPT2; }
 

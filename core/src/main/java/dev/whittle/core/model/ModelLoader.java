@@ -45,11 +45,8 @@ public final class ModelLoader {
                 if (tiedCopy && info.name().equals("output.weight")) continue;
                 String canonical = TensorNaming.ggufToHf(info.name(), cfg.architecture()).orElse(info.name());
                 Supplier<Tensor> view = () -> f.tensor(info).withName(canonical);
-                if (cfg.architecture().isLlamaFamily() && TensorNaming.isQuery(canonical)) {
-                    int heads = cfg.numHeads();
-                    src.put(canonical, () -> QkPermutation.ggufToHf(view.get(), heads, arena));
-                } else if (cfg.architecture().isLlamaFamily() && TensorNaming.isKey(canonical)) {
-                    int heads = cfg.numKvHeads();
+                int heads = QkPermutation.ggufInterleavedHeads(cfg, canonical);
+                if (heads > 0) {
                     src.put(canonical, () -> QkPermutation.ggufToHf(view.get(), heads, arena));
                 } else {
                     src.put(canonical, view);

@@ -4,6 +4,7 @@ import dev.whittle.core.tensor.Tensor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Reorders the rows of a Q or K projection between HF's rotate-half layout and GGUF/Meta's interleaved layout.
@@ -14,6 +15,26 @@ import java.lang.foreign.MemorySegment;
  */
 public final class QkPermutation {
     private QkPermutation() {}
+
+    /**
+     * The heads to interleave for canonical tensor {@code name} when it crosses the GGUF boundary: the query or KV
+     * head count for Q/K of families whose GGUF layout interleaves ({@link Architecture#ggufInterleavesQk()}),
+     * else 0 (rows stay as they are).
+     */
+    public static int ggufInterleavedHeads(ModelConfig cfg, String name) {
+        if (!cfg.architecture().ggufInterleavesQk()) return 0;
+        if (TensorNaming.isQuery(name)) return cfg.numHeads();
+        if (TensorNaming.isKey(name)) return cfg.numKvHeads();
+        return 0;
+    }
+
+    /** Which canonical row goes at GGUF row r of tensor {@code t} (identity unless Q/K rows interleave). */
+    public static LongUnaryOperator ggufRowOrder(ModelConfig cfg, String name, Tensor t) {
+        int heads = ggufInterleavedHeads(cfg, name);
+        if (heads == 0) return r -> r;
+        int headDim = (int) (t.dim(0) / heads);
+        return g -> hfRowForGgufRow(g, headDim);
+    }
 
     /** Which HF row lands at GGUF row {@code g}. */
     public static long hfRowForGgufRow(long g, int headDim) {

@@ -62,4 +62,18 @@ class NamingAndPermutationTest {
             assertThrows(IllegalArgumentException.class, () -> QkPermutation.hfToGguf(t, 5, arena));
         }
     }
+
+    @Test
+    void onlyGgufLlamaInterleavesQkRows() {
+        // llama.cpp permutes Q/K for its llama architecture (interleaved RoPE); qwen2 uses NeoX RoPE and keeps HF order.
+        ModelConfig llama = new ModelConfig(Architecture.LLAMA, 64, 1, 8, 4, 8, 128, 100, 64, 10000, RopeScaling.NONE,
+                1e-5, false, false, false, "silu", 0, 1, 2);
+        ModelConfig qwen = new ModelConfig(Architecture.QWEN2, 64, 1, 8, 4, 8, 128, 100, 64, 10000, RopeScaling.NONE,
+                1e-5, false, true, false, "silu", 0, 1, 2);
+        assertEquals(8, QkPermutation.ggufInterleavedHeads(llama, "model.layers.0.self_attn.q_proj.weight"));
+        assertEquals(4, QkPermutation.ggufInterleavedHeads(llama, "model.layers.0.self_attn.k_proj.bias"));
+        assertEquals(0, QkPermutation.ggufInterleavedHeads(llama, "model.layers.0.self_attn.v_proj.weight"));
+        assertEquals(0, QkPermutation.ggufInterleavedHeads(qwen, "model.layers.0.self_attn.q_proj.weight"));
+        assertEquals(0, QkPermutation.ggufInterleavedHeads(qwen, "model.layers.0.self_attn.k_proj.weight"));
+    }
 }
