@@ -18,12 +18,9 @@ import java.lang.foreign.Arena;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Writes a {@link Model} as a HuggingFace directory: config.json, model.safetensors (sharded above 5 GB per
@@ -41,15 +38,18 @@ public final class HfExport {
 
     public static void write(Model model, Path targetDir, DType type, Progress progress) throws IOException {
         Path target = targetDir.toAbsolutePath();
-        if (Files.exists(target) && (!Files.isDirectory(target) || !isEmpty(target)))
-            throw new IOException(target + ": exists and is not an empty directory; choose a new output directory");
-        Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp-");
+        AtomicDirectory.write(target, tmp -> fill(model, tmp, target.getFileName().toString(), type, progress));
+        progress.finish(model.tensorNames().size() + " tensors written to " + target);
+    }
+
+    /** Writes the model's files into {@code dir}. */
+    private static void fill(Model model, Path dir, String label, DType type, Progress progress) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             ModelConfig cfg = model.config();
             List<String> names = model.tensorNames();
             List<TensorSource> sources = new ArrayList<>();
             int[] done = {0};
-            progress.start("writing " + target.getFileName(), names.size());
+            progress.start("writing " + label, names.size());
             for (String name : names) {
                 Tensor src = model.tensor(name);
                 DType out = outputType(src.dtype(), type);
@@ -67,21 +67,15 @@ public final class HfExport {
                 });
             }
             new SafeTensorsWriter().metadata(java.util.Map.of("format", "pt"))
-                    .writeSharded(tmp, sources, MAX_SHARD_BYTES);
+                    .writeSharded(dir, sources, MAX_SHARD_BYTES);
             String torchDtype = switch (dominant(sources)) {
                 case F16 -> "float16";
                 case BF16 -> "bfloat16";
                 default -> "float32";
             };
-            Files.writeString(tmp.resolve("config.json"), HfConfigWriter.toJsonString(cfg, torchDtype));
-            Files.writeString(tmp.resolve("generation_config.json"), generationConfig(cfg));
-            writeTokenizer(model, tmp);
-            if (Files.isDirectory(target)) Files.delete(target);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            progress.finish(names.size() + " tensors written to " + target);
-        } catch (Throwable t) {
-            deleteTree(tmp);
-            throw t;
+            Files.writeString(dir.resolve("config.json"), HfConfigWriter.toJsonString(cfg, torchDtype));
+            Files.writeString(dir.resolve("generation_config.json"), generationConfig(cfg));
+            writeTokenizer(model, dir);
         }
     }
 
@@ -118,20 +112,6 @@ public final class HfExport {
         if (c.eosTokenId() >= 0) sb.append("  \"eos_token_id\": ").append(c.eosTokenId()).append(",\n");
         sb.append("  \"_from_model_config\": true\n}\n");
         return sb.toString();
-    }
-
-    private static boolean isEmpty(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.findAny().isEmpty();
-        }
-    }
-
-    private static void deleteTree(Path p) {
-        try (Stream<Path> s = Files.walk(p)) {
-            s.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
-        } catch (IOException ignored) {
-            // Best effort: a leftover temp directory is named as such.
-        }
     }
 
     static String lower(DType t) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whittle.core.convert.HfConfigWriter;
+import dev.whittle.core.convert.AtomicDirectory;
 import dev.whittle.core.convert.HfExport;
 import dev.whittle.core.convert.TensorEncoder;
 import dev.whittle.core.model.Model;
@@ -22,13 +23,10 @@ import java.nio.ByteOrder;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Writes a Llama-family {@link Model} as a compressed-tensors "pack-quantized" HF directory that vLLM,
@@ -64,13 +62,9 @@ public final class IntExport {
         if (floatType != null && floatType != DType.F32 && floatType != DType.F16 && floatType != DType.BF16)
             throw new IllegalArgumentException("unquantized tensors must be F32, F16 or BF16, not " + floatType);
         Path target = targetDir.toAbsolutePath();
-        if (Files.exists(target) && (!Files.isDirectory(target) || !isEmpty(target)))
-            throw new IOException(target + ": exists and is not an empty directory; choose a new output directory");
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp-");
-        try {
+        List<String> weights = new ArrayList<>();
+        AtomicDirectory.write(target, tmp -> {
             List<TensorSource> sources = new ArrayList<>();
-            List<String> weights = new ArrayList<>();
             Map<String, GroupedIntWeight> already = model.quantizedWeights();
             for (String name : model.tensorNames()) {
                 if (GroupedIntWeights.isParameterTensor(name)) {
@@ -101,13 +95,8 @@ public final class IntExport {
             Files.writeString(tmp.resolve("config.json"), JSON.writeValueAsString(config) + "\n");
             Files.writeString(tmp.resolve("generation_config.json"), HfExport.generationConfig(cfg));
             HfExport.writeTokenizer(model, tmp);
-            if (Files.isDirectory(target)) Files.delete(target);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            progress.finish(weights.size() + " weights quantized to " + scheme.label() + " in " + target);
-        } catch (Throwable t) {
-            deleteTree(tmp);
-            throw t;
-        }
+        });
+        progress.finish(weights.size() + " weights quantized to " + scheme.label() + " in " + target);
     }
 
     private static Pending pending(Tensor t, IntScheme scheme) {
@@ -213,17 +202,4 @@ public final class IntExport {
         }
     }
 
-    private static boolean isEmpty(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.findAny().isEmpty();
-        }
-    }
-
-    private static void deleteTree(Path p) {
-        try (Stream<Path> s = Files.walk(p)) {
-            s.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
-        } catch (IOException ignored) {
-            // Best effort: a leftover temp directory is named as such.
-        }
-    }
 }
