@@ -1,27 +1,16 @@
 package dev.whittle.cli;
 
-import java.util.Locale;
+import dev.whittle.core.util.HumanUnits;
 
-/** Human-readable sizes and counts for terminal output. */
+/** Human-readable sizes and counts for terminal output (core's {@link HumanUnits}). */
 final class Units {
     private Units() {}
 
     static String bytes(long b) {
-        if (b < 1024) return b + " B";
-        String[] u = {"KiB", "MiB", "GiB", "TiB"};
-        double v = b;
-        int i = -1;
-        while (v >= 1024 && i < u.length - 1) {
-            v /= 1024;
-            i++;
-        }
-        return String.format(Locale.ROOT, "%.2f %s", v, u[i]);
+        return HumanUnits.bytes(b);
     }
 
     static String count(long n) {
-        if (n >= 1_000_000_000L) return String.format(Locale.ROOT, "%.2fB", n / 1e9);
-        if (n >= 1_000_000L) return String.format(Locale.ROOT, "%.2fM", n / 1e6);
-        if (n >= 1_000L) return String.format(Locale.ROOT, "%.1fK", n / 1e3);
-        return Long.toString(n);
+        return HumanUnits.count(n);
     }
 }

@@ -1,5 +1,7 @@
 package dev.whittle.eval;
 
+import dev.whittle.core.util.HumanUnits;
+
 import java.util.Locale;
 import java.util.Map;
 
@@ -93,26 +95,11 @@ public final class ResultsPrinter {
     }
 
     static String bytes(double b) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
-        int i = 0;
-        while (Math.abs(b) >= 1024 && i < units.length - 1) {
-            b /= 1024;
-            i++;
-        }
-        return f(i == 0 ? "%.0f %s" : "%.2f %s", b, units[i]);
+        return HumanUnits.bytes(b);
     }
 
     static String count(long n) {
-        if (n >= 1_000_000_000L) {
-            return f("%.2fB", n / 1e9);
-        }
-        if (n >= 1_000_000L) {
-            return f("%.2fM", n / 1e6);
-        }
-        if (n >= 1_000L) {
-            return f("%.1fK", n / 1e3);
-        }
-        return Long.toString(n);
+        return HumanUnits.count(n);
     }
 
     private static String f(String format, Object... args) {

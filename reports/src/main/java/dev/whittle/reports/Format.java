@@ -1,5 +1,7 @@
 package dev.whittle.reports;
 
+import dev.whittle.core.util.HumanUnits;
+
 import java.util.Locale;
 
 /** Number formatting shared by the HTML, Markdown and CSV renderers (always Locale.ROOT). */
@@ -14,13 +16,7 @@ final class Format {
     }
 
     static String bytes(double b) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
-        int i = 0;
-        while (Math.abs(b) >= 1024 && i < units.length - 1) {
-            b /= 1024;
-            i++;
-        }
-        return f(i == 0 ? "%.0f %s" : "%.2f %s", b, units[i]);
+        return HumanUnits.bytes(b);
     }
 
     /** Five decimals, or three significant digits in exponent form below 0.001 (KLD of near-lossless variants). */
