@@ -5,6 +5,7 @@ import dev.whittle.core.intq.GroupedIntWeight;
 import dev.whittle.core.tensor.Dequantizer;
 import dev.whittle.core.tensor.Tensor;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -75,7 +76,19 @@ final class WeightSet {
             throw error("tensor " + t.name() + " holds " + t.data().byteSize() + " bytes, " + t.dtype() + " "
                     + Arrays.toString(shape) + " needs " + bytes);
         }
-        return t;
+        return new Tensor(t.name(), t.shape(), t.dtype(), uniformView(t.data()));
+    }
+
+    /**
+     * The same off-heap bytes as one segment implementation for every weight. A GGUF model mixes mapped
+     * segments (most tensors) with allocated ones (Q/K rows re-ordered on load); the Vector API only
+     * intrinsifies a segment load whose implementation class the JIT sees as one type, so a kernel fed both
+     * ran about 2x slower in a real model than in a benchmark. The view has no lifetime of its own: the
+     * model the tensors came from must stay open while the engine runs (as InferenceModel requires anyway).
+     */
+    private static MemorySegment uniformView(MemorySegment s) {
+        if (!s.isNative() || s.byteSize() == 0) return s;
+        return MemorySegment.ofAddress(s.address()).reinterpret(s.byteSize());
     }
 
     /** A small 1-D tensor (norm weight, bias) copied to floats. */

@@ -42,7 +42,7 @@ public final class F16Kernel extends FloatRowKernel {
             acc = Halfs.halfToFloat(ShortVector.fromMemorySegment(KernelSpecies.S, w, rowOff + 2L * i, LE)).fma(FloatVector.fromArray(F, x, xOff + i), acc);
             i += L;
         }
-        float sum = KernelSpecies.sumTree(acc.add(odd));
+        float sum = KernelSpecies.sum(acc.add(odd));
         for (; i < cols; i++) sum += Halfs.half(w, rowOff + 2L * i) * x[xOff + i];
         return sum;
     }
@@ -74,8 +74,8 @@ public final class F16Kernel extends FloatRowKernel {
             a3 = wv.fma(FloatVector.fromArray(F, x, x3 + i), a3);
             i += L;
         }
-        float s0 = KernelSpecies.sumTree(a0.add(o0)), s1 = KernelSpecies.sumTree(a1.add(o1));
-        float s2 = KernelSpecies.sumTree(a2.add(o2)), s3 = KernelSpecies.sumTree(a3.add(o3));
+        float s0 = KernelSpecies.sum(a0.add(o0)), s1 = KernelSpecies.sum(a1.add(o1));
+        float s2 = KernelSpecies.sum(a2.add(o2)), s3 = KernelSpecies.sum(a3.add(o3));
         for (; i < cols; i++) {
             float wi = Halfs.half(w, rowOff + 2L * i);
             s0 += wi * x[xOff + i];

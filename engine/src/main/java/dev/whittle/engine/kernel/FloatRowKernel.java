@@ -32,6 +32,11 @@ abstract class FloatRowKernel implements LinearKernel {
     @Override
     public final PreparedInput prepare(DType weightType, float[] x, int n, int cols) {
         KernelChecks.checkPrepare(this, weightType, x, n, cols);
+        return prepared(x, n, cols);
+    }
+
+    /** The activations as the dot products want them; kernels that precompute something per matmul override it. */
+    PreparedInput prepared(float[] x, int n, int cols) {
         return new FloatInput(x, n, cols);
     }
 
@@ -39,10 +44,9 @@ abstract class FloatRowKernel implements LinearKernel {
     public final void multiply(DType weightType, MemorySegment weights, int rows, int cols, PreparedInput in,
                                float[] out, int rowStart, int rowEnd) {
         long rowBytes = KernelChecks.checkMultiply(this, weightType, weights, rows, cols, in, out, rowStart, rowEnd);
-        float[] x = in.floats();
         int n = in.n();
         if (n == 1) {
-            for (int r = rowStart; r < rowEnd; r++) out[r] = dot1(weights, r * rowBytes, cols, x, 0);
+            for (int r = rowStart; r < rowEnd; r++) out[r] = dot1(weights, r * rowBytes, cols, in, 0);
             return;
         }
         int rowBlock = (int) Math.max(1, ROW_BLOCK_BYTES / rowBytes);
@@ -53,11 +57,22 @@ abstract class FloatRowKernel implements LinearKernel {
                 for (int r = rb; r < rbEnd; r++) {
                     long off = r * rowBytes;
                     int t = tc;
-                    for (; t + 4 <= tcEnd; t += 4) dot4(weights, off, cols, x, t * cols, out, t * rows + r, rows);
-                    for (; t < tcEnd; t++) out[t * rows + r] = dot1(weights, off, cols, x, t * cols);
+                    for (; t + 4 <= tcEnd; t += 4) dot4(weights, off, cols, in, t, out, t * rows + r, rows);
+                    for (; t < tcEnd; t++) out[t * rows + r] = dot1(weights, off, cols, in, t);
                 }
             }
         }
+    }
+
+    /** Dot product of the weight row at {@code rowOff} with token {@code token} of the prepared input. */
+    float dot1(MemorySegment w, long rowOff, int cols, PreparedInput in, int token) {
+        return dot1(w, rowOff, cols, in.floats(), token * cols);
+    }
+
+    /** Four tokens from {@code token} of the prepared input; results to {@code out[outOff + k * outStride]}. */
+    void dot4(MemorySegment w, long rowOff, int cols, PreparedInput in, int token, float[] out, int outOff,
+              int outStride) {
+        dot4(w, rowOff, cols, in.floats(), token * cols, out, outOff, outStride);
     }
 
     /** Dot product of the weight row at byte offset {@code rowOff} with {@code x[xOff .. xOff + cols)}. */
