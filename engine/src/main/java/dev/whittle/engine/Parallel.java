@@ -1,16 +1,17 @@
 package dev.whittle.engine;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Splits an index range over a fixed set of threads (the caller runs the first chunk itself). Work items
  * must compute each index independently of how the range is cut, which keeps results identical for any
  * thread count.
+ * <p>
+ * A decode step hands out work ~180 times per token (every projection, attention), each piece tens to
+ * hundreds of microseconds long, so the hand-off must cost far less than that. Workers are persistent
+ * threads that spin briefly on a volatile generation counter after each piece (catching the next one within
+ * nanoseconds) and only then park; an executor's submit/Future round trip, with a park/unpark each time, cost
+ * tens of microseconds per call.
  */
 final class Parallel implements AutoCloseable {
     /** Work over indices [start, end). */
@@ -19,16 +20,22 @@ final class Parallel implements AutoCloseable {
         void run(int start, int end);
     }
 
+    /** How long an idle worker spins for the next piece before parking (covers the gaps inside a token). */
+    private static final long SPIN_NANOS = 200_000;
+
     private final int threads;
-    private final ExecutorService pool;
+    private final Worker[] workers;
 
     Parallel(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
-        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "whittle-engine");
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = new Worker[threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker();
+            Thread t = Thread.ofPlatform().daemon().name("whittle-engine-" + (i + 1)).unstarted(workers[i]);
+            workers[i].thread = t;
+            t.start();
+        }
     }
 
     int threads() {
@@ -46,36 +53,95 @@ final class Parallel implements AutoCloseable {
         return (int) Math.max(floor, Math.min(Integer.MAX_VALUE, MIN_WORK_PER_CHUNK / Math.max(1, workPerItem)));
     }
 
-    /** Runs task over [0, count) in at most {@code threads} contiguous chunks; small ranges stay on the caller. */
-    void forRange(int count, int minChunk, RangeTask task) {
+    /**
+     * Runs task over [0, count) in at most {@code threads} contiguous chunks; small ranges stay on the caller.
+     * Not reentrant: one caller at a time (a model's sessions are used from one thread each, in turn).
+     */
+    synchronized void forRange(int count, int minChunk, RangeTask task) {
         int chunks = Math.min(threads, Math.max(1, count / Math.max(1, minChunk)));
-        if (chunks <= 1 || pool == null) {
+        if (chunks <= 1) {
             task.run(0, count);
             return;
         }
-        List<Future<?>> futures = new ArrayList<>(chunks - 1);
         for (int c = 1; c < chunks; c++) {
-            int start = (int) ((long) count * c / chunks);
-            int end = (int) ((long) count * (c + 1) / chunks);
-            futures.add(pool.submit(() -> task.run(start, end)));
+            workers[c - 1].start(task, (int) ((long) count * c / chunks), (int) ((long) count * (c + 1) / chunks));
         }
-        task.run(0, (int) ((long) count / chunks));
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for engine workers", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException re) throw re;
-                if (e.getCause() instanceof Error err) throw err;
-                throw new IllegalStateException(e.getCause());
-            }
+        Throwable failure = null;
+        try {
+            task.run(0, (int) ((long) count / chunks));
+        } catch (Throwable t) {
+            failure = t;
         }
+        for (int c = 1; c < chunks; c++) {
+            Throwable t = workers[c - 1].awaitDone();
+            if (failure == null) failure = t;
+        }
+        if (failure instanceof RuntimeException re) throw re;
+        if (failure instanceof Error err) throw err;
+        if (failure != null) throw new IllegalStateException(failure);
     }
 
     @Override
     public void close() {
-        if (pool != null) pool.shutdownNow();
+        for (Worker w : workers) w.stop();
+    }
+
+    /** One pooled thread: waits for a piece of work, runs it, reports done. */
+    private static final class Worker implements Runnable {
+        Thread thread;
+        private volatile long posted;     // generation of the last piece handed out
+        private volatile long finished;   // generation of the last piece completed
+        private volatile boolean parked;
+        private volatile boolean stopping;
+        private RangeTask task;           // written before 'posted', read after it (volatile ordering)
+        private int start;
+        private int end;
+        private Throwable failure;
+
+        void start(RangeTask task, int start, int end) {
+            this.task = task;
+            this.start = start;
+            this.end = end;
+            this.failure = null;
+            posted = posted + 1;
+            if (parked) LockSupport.unpark(thread);
+        }
+
+        Throwable awaitDone() {
+            long target = posted;
+            while (finished != target) Thread.onSpinWait();
+            return failure;
+        }
+
+        void stop() {
+            stopping = true;
+            LockSupport.unpark(thread);
+        }
+
+        @Override
+        public void run() {
+            long seen = 0;
+            while (true) {
+                long deadline = System.nanoTime() + SPIN_NANOS;
+                while (posted == seen && !stopping) {
+                    if (System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    } else {
+                        parked = true;
+                        if (posted == seen && !stopping) LockSupport.park(this);
+                        parked = false;
+                    }
+                }
+                if (stopping) return;
+                seen = posted;
+                try {
+                    task.run(start, end);
+                } catch (Throwable t) {
+                    failure = t;
+                }
+                task = null;
+                finished = seen;
+            }
+        }
     }
 }
