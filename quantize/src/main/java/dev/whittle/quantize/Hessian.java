@@ -25,18 +25,25 @@ public final class Hessian {
         return rows;
     }
 
-    /** Adds {@code count} input rows of length {@link #columns()} from {@code x} (row-major). */
+    /** Tokens per float product before the sums move into the double accumulator. */
+    private static final int CHUNK = 1024;
+
+    /**
+     * Adds {@code count} input rows of length {@link #columns()} from {@code x} (row-major): each chunk of rows
+     * becomes one float product Xᵀ·X on the engine's matmul kernel (as the reference accumulates in float32 on the
+     * GPU), summed across chunks in double.
+     */
     public void add(float[] x, int count) {
         if ((long) count * n > x.length) throw new IllegalArgumentException(count + " rows of " + n + " overrun " + x.length);
-        IntStream.range(0, n).parallel().forEach(i -> {
-            int base = i * n;
-            for (int t = 0; t < count; t++) {
-                double xi = x[t * n + i];
-                if (xi == 0) continue;
-                int off = t * n;
-                for (int j = i; j < n; j++) h[base + j] += xi * x[off + j];
-            }
-        });
+        for (int from = 0; from < count; from += CHUNK) {
+            int m = Math.min(CHUNK, count - from);
+            float[] xt = FloatMatmul.transpose(x, from, m, n);
+            float[] g = FloatMatmul.multiplyTransposed(xt, n, m, xt, n);
+            IntStream.range(0, n).parallel().forEach(i -> {
+                int base = i * n;
+                for (int j = i; j < n; j++) h[base + j] += g[base + j];
+            });
+        }
         rows += count;
     }
 
@@ -54,37 +61,25 @@ public final class Hessian {
         return out;
     }
 
-    /** Relative output error of {@code approx} against {@code w} (both rows × columns, row-major) under {@code hm}. */
+    /**
+     * Relative output error of {@code approx} against {@code w} (both rows × columns, row-major) under {@code hm}:
+     * Σ_r δ_rᵀ H δ_r / Σ_r w_rᵀ H w_r, with the products H·δ_r, H·w_r on the float matmul kernel.
+     */
     static double relativeError(double[] hm, int cols, float[] w, float[] approx, int rows) {
-        double[] num = new double[rows];
-        double[] den = new double[rows];
-        IntStream.range(0, rows).parallel().forEach(r -> {
-            double a = 0;
-            double b = 0;
-            int off = r * cols;
-            for (int i = 0; i < cols; i++) {
-                double di = w[off + i] - approx[off + i];
-                double wi = w[off + i];
-                double si = 0;
-                double ti = 0;
-                int hb = i * cols;
-                for (int j = 0; j < cols; j++) {
-                    double hv = hm[hb + j];
-                    si += hv * (w[off + j] - approx[off + j]);
-                    ti += hv * w[off + j];
-                }
-                a += di * si;
-                b += wi * ti;
-            }
-            num[r] = a;
-            den[r] = b;
-        });
+        float[] hf = new float[cols * cols];
+        for (int i = 0; i < hf.length; i++) hf[i] = (float) hm[i];
+        float[] delta = new float[rows * cols];
+        for (int i = 0; i < delta.length; i++) delta[i] = w[i] - approx[i];
+        double num = quadraticForms(hf, cols, delta, rows);
+        double den = quadraticForms(hf, cols, w, rows);
+        return den > 0 ? num / den : (num == 0 ? 0 : Double.POSITIVE_INFINITY);
+    }
+
+    /** Σ_r v_rᵀ H v_r over the rows of v. */
+    private static double quadraticForms(float[] h, int cols, float[] v, int rows) {
+        float[] hv = FloatMatmul.multiplyTransposed(h, cols, cols, v, rows);
         double s = 0;
-        double t = 0;
-        for (int r = 0; r < rows; r++) {
-            s += num[r];
-            t += den[r];
-        }
-        return t > 0 ? s / t : (s == 0 ? 0 : Double.POSITIVE_INFINITY);
+        for (int i = 0; i < hv.length; i++) s += (double) v[i] * hv[i];
+        return s;
     }
 }

@@ -50,16 +50,15 @@ final class LayerMath {
         return out;
     }
 
-    /** y = x Wᵀ + b for n rows; W is [out × in]. */
+    /** y = x Wᵀ + b for n rows; W is [out × in] (the engine's vectorised F32 matmul). */
     static float[] linear(float[] x, int n, float[] w, int out, int in, float[] bias) {
-        float[] y = new float[n * out];
-        IntStream.range(0, n).parallel().forEach(t -> {
-            int xo = t * in;
-            for (int r = 0; r < out; r++) {
-                float s = VectorDot.dot(w, r * in, x, xo, in);
-                y[t * out + r] = bias == null ? s : s + bias[r];
+        float[] y = FloatMatmul.multiplyTransposed(w, out, in, x, n);
+        if (bias != null) {
+            for (int t = 0; t < n; t++) {
+                int o = t * out;
+                for (int r = 0; r < out; r++) y[o + r] += bias[r];
             }
-        });
+        }
         return y;
     }
 
