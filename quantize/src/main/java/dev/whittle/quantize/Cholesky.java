@@ -58,39 +58,55 @@ final class Cholesky {
         return upperOfInverseInPlace(a.clone(), n);
     }
 
-    /** Columns of M per parallel piece of a row in {@link #lowerInverse}. */
+    /** Columns of M per parallel piece in {@link #lowerInverse}. */
     private static final int COLUMN_CHUNK = 256;
+    /** Rows of M computed together, so each earlier row is read once per block rather than once per row. */
+    private static final int ROW_BLOCK = 16;
 
     /**
-     * M = L⁻¹ for lower-triangular L, row by row: row i of M is −(Σ_{k<i} L[i][k] · row k of M) / L[i][i], plus
-     * 1 / L[i][i] on the diagonal. Each term is a contiguous axpy over a row of M (row k is zero beyond column k);
-     * a row's columns are cut into pieces for the threads, and each element sums over k in ascending order.
+     * M = L⁻¹ for lower-triangular L: row i of M is −(Σ_{k<i} L[i][k] · row k of M) / L[i][i], plus 1 / L[i][i]
+     * on the diagonal, each term a contiguous axpy over row k (zero beyond column k). Rows go in blocks of
+     * {@link #ROW_BLOCK}: the terms from rows before the block are added to all its rows in one pass over those
+     * rows (split by columns over threads), then the block's own rows are finished in order. Each element sums
+     * its terms with k ascending either way, so the result does not depend on the split.
      */
     private static double[] lowerInverse(double[] l, int n) {
         double[] m = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            final int ri = i * n;
-            final int ii = i;
-            double inv = 1.0 / l[ri + i];
-            int pieces = (i + COLUMN_CHUNK - 1) / COLUMN_CHUNK;
+        for (int i0 = 0; i0 < n; i0 += ROW_BLOCK) {
+            final int b0 = i0;
+            final int b1 = Math.min(n, i0 + ROW_BLOCK);
+            int pieces = (b0 + COLUMN_CHUNK - 1) / COLUMN_CHUNK;
             java.util.function.IntConsumer piece = c -> {
                 int j0 = c * COLUMN_CHUNK;
-                int j1 = Math.min(ii, j0 + COLUMN_CHUNK);
-                for (int k = j0; k < ii; k++) {
-                    double lik = l[ri + k];
-                    if (lik == 0) continue;
+                int j1 = Math.min(b0, j0 + COLUMN_CHUNK);
+                for (int k = j0; k < b0; k++) {
                     int rk = k * n;
                     int end = Math.min(j1, k + 1);
-                    for (int j = j0; j < end; j++) m[ri + j] += lik * m[rk + j];
+                    for (int i = b0; i < b1; i++) {
+                        double lik = l[i * n + k];
+                        if (lik == 0) continue;
+                        int ri = i * n;
+                        for (int j = j0; j < end; j++) m[ri + j] += lik * m[rk + j];
+                    }
                 }
-                for (int j = j0; j < j1; j++) m[ri + j] *= -inv;
             };
-            if ((long) i * i < 400_000) {
+            if ((long) b0 * b0 * (b1 - b0) < 2_000_000) {
                 for (int c = 0; c < pieces; c++) piece.accept(c);
             } else {
                 IntStream.range(0, pieces).parallel().forEach(piece);
             }
-            m[ri + i] = inv;
+            for (int i = b0; i < b1; i++) {
+                int ri = i * n;
+                for (int k = b0; k < i; k++) {
+                    double lik = l[ri + k];
+                    if (lik == 0) continue;
+                    int rk = k * n;
+                    for (int j = 0; j <= k; j++) m[ri + j] += lik * m[rk + j];
+                }
+                double inv = 1.0 / l[ri + i];
+                for (int j = 0; j < i; j++) m[ri + j] *= -inv;
+                m[ri + i] = inv;
+            }
         }
         return m;
     }

@@ -55,24 +55,28 @@ public final class Gptq {
     }
 
     /**
-     * Quantizes {@code w} (rows × cols, row-major; not modified) to {@code type} using the layer Hessian {@code h}
-     * (cols × cols, row-major; not modified).
+     * What GPTQ derives from a layer Hessian alone, shared by every weight that reads the same input (q/k/v,
+     * gate/up): the dead columns, the column order, the damping and {@code Hinv}, the upper Cholesky factor of the
+     * damped inverse in that order. Computing it once per Hessian instead of once per weight saves three of a
+     * Llama layer's seven factorisations.
      */
-    public static Result quantize(float[] w, int rows, int cols, double[] h, DType type, Options options) {
-        BlockGrid grid = BlockGrid.of(type).orElseThrow(() -> new IllegalArgumentException("GPTQ cannot target " + type
-                + " (supported: Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K, Q6_K)"));
-        int bsz = grid.blockSize();
-        int np = grid.paramCount();
-        if (cols % bsz != 0) throw new IllegalArgumentException("row length " + cols + " is not a multiple of " + type + "'s block of " + bsz);
-        if (w.length != rows * cols || h.length != cols * cols) throw new IllegalArgumentException("shape mismatch: w " + w.length + ", h " + h.length + " for " + rows + "x" + cols);
+    public record Prepared(int cols, boolean[] dead, int[] order, double[] hinv, double damp, int dampTries) {
+        int deadCount() {
+            int d = 0;
+            for (boolean b : dead) if (b) d++;
+            return d;
+        }
+    }
+
+    /** Factors the Hessian {@code h} (cols × cols, row-major; not modified) for {@link #quantize(float[], int, int, Prepared, DType, Options)}. */
+    public static Prepared prepare(double[] h, int cols, Options options) {
+        if (h.length != cols * cols) throw new IllegalArgumentException("Hessian of " + h.length + " entries is not " + cols + "x" + cols);
         double[] hm = h.clone();
-        float[] wm = w.clone();
-        int dead = 0;
+        boolean[] dead = new boolean[cols];
         for (int i = 0; i < cols; i++) {
             if (hm[i * cols + i] == 0) {
                 hm[i * cols + i] = 1;
-                for (int r = 0; r < rows; r++) wm[r * cols + i] = 0;
-                dead++;
+                dead[i] = true;
             }
         }
         int[] perm = IntStream.range(0, cols).toArray();
@@ -92,12 +96,49 @@ public final class Gptq {
         int tries = 0;
         while (u.isEmpty()) {
             if (++tries > 12) throw new IllegalStateException("Hessian not positive definite even with damping " + damp);
-            double[] hd = hp.clone();
+            double[] hd = tries == 1 ? hp : hp.clone();
+            if (tries == 1) hp = hp.clone(); // keep an undamped copy for a retry
             for (int i = 0; i < cols; i++) hd[i * cols + i] += damp;
             u = Cholesky.upperOfInverseInPlace(hd, cols);
             if (u.isEmpty()) damp *= 10;
         }
-        double[] hinv = u.get();
+        return new Prepared(cols, dead, perm, u.get(), damp, tries);
+    }
+
+    /**
+     * Quantizes {@code w} (rows × cols, row-major; not modified) to {@code type} using the layer Hessian {@code h}
+     * (cols × cols, row-major; not modified).
+     */
+    public static Result quantize(float[] w, int rows, int cols, double[] h, DType type, Options options) {
+        checkTarget(type, cols);
+        return quantize(w, rows, cols, prepare(h, cols, options), type, options);
+    }
+
+    private static BlockGrid checkTarget(DType type, int cols) {
+        BlockGrid grid = BlockGrid.of(type).orElseThrow(() -> new IllegalArgumentException("GPTQ cannot target " + type
+                + " (supported: Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K, Q6_K)"));
+        if (cols % grid.blockSize() != 0) {
+            throw new IllegalArgumentException("row length " + cols + " is not a multiple of " + type + "'s block of " + grid.blockSize());
+        }
+        return grid;
+    }
+
+    /** As above with the Hessian already factored by {@link #prepare}. */
+    public static Result quantize(float[] w, int rows, int cols, Prepared prepared, DType type, Options options) {
+        BlockGrid grid = checkTarget(type, cols);
+        int bsz = grid.blockSize();
+        int np = grid.paramCount();
+        if (w.length != rows * cols || prepared.cols() != cols) throw new IllegalArgumentException("shape mismatch: w " + w.length + ", Hessian for " + prepared.cols() + " columns, for " + rows + "x" + cols);
+        float[] wm = w.clone();
+        boolean[] deadCols = prepared.dead();
+        for (int i = 0; i < cols; i++) {
+            if (deadCols[i]) for (int r = 0; r < rows; r++) wm[r * cols + i] = 0;
+        }
+        int dead = prepared.deadCount();
+        int[] perm = prepared.order();
+        double[] hinv = prepared.hinv();
+        double damp = prepared.damp();
+        int tries = prepared.dampTries();
         int groups = cols / bsz;
         int rowBytes = (int) type.byteSize(cols);
         byte[] data = new byte[rows * rowBytes];

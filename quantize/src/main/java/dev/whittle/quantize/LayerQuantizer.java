@@ -62,6 +62,8 @@ final class LayerQuantizer {
     }
 
     Output run(int layer, Model model, float[] x, int n) {
+        factoredHessian = null;
+        factored = null;
         String p = "model.layers." + layer + ".";
         Weights w = new Weights();
         for (String s : new String[] {"input_layernorm", "post_attention_layernorm"}) w.w.put(s, floats(model.tensor(p + s + ".weight")));
@@ -281,6 +283,19 @@ final class LayerQuantizer {
         return ws;
     }
 
+    /** The Hessian last factored for GPTQ and its factor: q/k/v share one input, as do gate/up. */
+    private double[] factoredHessian;
+    private Gptq.Prepared factored;
+
+    private Gptq.Prepared prepared(double[] hm, int cols) {
+        if (hm != factoredHessian) {
+            factored = null; // release the previous factor first: a 5632-wide one is 250 MB
+            factored = Gptq.prepare(hm, cols, options.gptq());
+            factoredHessian = hm;
+        }
+        return factored;
+    }
+
     private void quantizeLinear(String p, String s, Weights w, double[] hm, Map<String, Encoded> out, List<TensorReport> reports, String how) {
         quantizeLinear(p, s, w.w.get(s), w, hm, out, reports, how);
     }
@@ -295,7 +310,7 @@ final class LayerQuantizer {
         boolean useGptq = how.endsWith("gptq");
         Encoded e;
         if (useGptq && Gptq.supports(type)) {
-            Gptq.Result r = Gptq.quantize(ws, rows, cols, hm, type, options.gptq());
+            Gptq.Result r = Gptq.quantize(ws, rows, cols, prepared(hm, cols), type, options.gptq());
             e = new Encoded(type, r.data(), r.dequantized());
             if (r.dampTries() > 1) notes.add(ggufName.apply(name) + ": Hessian needed damping " + r.damp() + " (" + r.dampTries() + " tries)");
         } else {
