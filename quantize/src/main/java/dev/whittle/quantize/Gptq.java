@@ -47,6 +47,13 @@ public final class Gptq {
      */
     public record Result(DType type, byte[] data, float[] dequantized, double damp, int dampTries, int deadColumns) {}
 
+    /**
+     * Weight rows quantized together: they share each read of a Hinv row in the lazy updates, which otherwise
+     * stream the whole (up to 250 MB) factor once per weight row. Rows stay independent, so results are the
+     * same as one row at a time.
+     */
+    private static final int ROW_GROUP = 8;
+
     private Gptq() {}
 
     /** Whether GPTQ can target {@code type}. */
@@ -148,56 +155,78 @@ public final class Gptq {
         // a block's columns must have every earlier column's update when it is fitted: either the block lies inside
         // one lazy batch (batch a multiple of the block) or starts a batch (block a multiple of the batch)
         int bs = options.blockSize() % bsz == 0 || bsz % options.blockSize() == 0 ? options.blockSize() : bsz;
-        IntStream.range(0, rows).parallel().forEach(r -> {
-            float[] params = new float[groups * np];
-            boolean[] fitted = new boolean[groups];
-            if (act) {
-                // static groups: scales from the original (dead-zeroed) weights, in file column order
-                for (int g = 0; g < groups; g++) {
-                    grid.fit(wm, r * cols + g * bsz, params, g * np);
-                    fitted[g] = true;
+        int rowGroups = (rows + ROW_GROUP - 1) / ROW_GROUP;
+        IntStream.range(0, rowGroups).parallel().forEach(rg -> {
+            int r0 = rg * ROW_GROUP;
+            int nr = Math.min(ROW_GROUP, rows - r0);
+            float[][] params = new float[nr][groups * np];
+            boolean[][] fitted = new boolean[nr][groups];
+            float[][] x = new float[nr][cols];
+            int[][] codes = new int[nr][cols];
+            double[][] err = new double[nr][bs];
+            double[][] acc = new double[nr][];
+            for (int q = 0; q < nr; q++) {
+                int r = r0 + q;
+                if (act) {
+                    // static groups: scales from the original (dead-zeroed) weights, in file column order
+                    for (int g = 0; g < groups; g++) {
+                        grid.fit(wm, r * cols + g * bsz, params[q], g * np);
+                        fitted[q][g] = true;
+                    }
                 }
+                for (int i = 0; i < cols; i++) x[q][i] = wm[r * cols + order[i]];
             }
-            float[] x = new float[cols];
-            for (int i = 0; i < cols; i++) x[i] = wm[r * cols + order[i]];
-            int[] codes = new int[cols];
-            double[] err = new double[bs];
             for (int i1 = 0; i1 < cols; i1 += bs) {
                 int i2 = Math.min(cols, i1 + bs);
                 for (int i = i1; i < i2; i++) {
                     int col = order[i];
                     int g = col / bsz;
-                    if (!fitted[g]) {
-                        // no act-order: col == i, and columns i .. i+bsz-1 have all updates from earlier columns
-                        // (within the lazy batch eagerly, from earlier batches at each batch's end)
-                        grid.fit(x, i, params, g * np);
-                        fitted[g] = true;
-                    }
-                    int q = grid.code(x[i], params, g * np, col % bsz);
-                    float v = grid.value(q, params, g * np, col % bsz);
-                    codes[col] = q;
-                    deq[r * cols + col] = v;
-                    double e = (x[i] - v) / hinv[i * cols + i];
-                    err[i - i1] = e;
                     int hb = i * cols;
-                    for (int j = i + 1; j < i2; j++) x[j] -= (float) (e * hinv[hb + j]);
+                    for (int q = 0; q < nr; q++) {
+                        float[] xq = x[q];
+                        if (!fitted[q][g]) {
+                            // no act-order: col == i, and columns i .. i+bsz-1 have all updates from earlier columns
+                            // (within the lazy batch eagerly, from earlier batches at each batch's end)
+                            grid.fit(xq, i, params[q], g * np);
+                            fitted[q][g] = true;
+                        }
+                        int code = grid.code(xq[i], params[q], g * np, col % bsz);
+                        float v = grid.value(code, params[q], g * np, col % bsz);
+                        codes[q][col] = code;
+                        deq[(r0 + q) * cols + col] = v;
+                        double e = (xq[i] - v) / hinv[hb + i];
+                        err[q][i - i1] = e;
+                        for (int j = i + 1; j < i2; j++) xq[j] -= (float) (e * hinv[hb + j]);
+                    }
                 }
                 if (i2 < cols) {
-                    double[] acc = new double[cols - i2];
-                    for (int k = i1; k < i2; k++) {
-                        double e = err[k - i1];
-                        if (e == 0) continue;
-                        int hb = k * cols;
-                        for (int j = i2; j < cols; j++) acc[j - i2] += e * hinv[hb + j];
+                    for (int q = 0; q < nr; q++) {
+                        if (acc[q] == null || acc[q].length < cols - i2) acc[q] = new double[cols - i2];
+                        else Arrays.fill(acc[q], 0, cols - i2, 0);
                     }
-                    for (int j = i2; j < cols; j++) x[j] -= (float) acc[j - i2];
+                    // each row of Hinv is read once for the whole group of weight rows
+                    for (int k = i1; k < i2; k++) {
+                        int hb = k * cols;
+                        for (int q = 0; q < nr; q++) {
+                            double e = err[q][k - i1];
+                            if (e == 0) continue;
+                            double[] aq = acc[q];
+                            for (int j = i2; j < cols; j++) aq[j - i2] += e * hinv[hb + j];
+                        }
+                    }
+                    for (int q = 0; q < nr; q++) {
+                        for (int j = i2; j < cols; j++) x[q][j] -= (float) acc[q][j - i2];
+                    }
                 }
             }
             byte[] block = new byte[type.blockBytes()];
-            for (int g = 0; g < groups; g++) {
-                Arrays.fill(block, (byte) 0);
-                grid.pack(params, g * np, codes, g * bsz, block, 0);
-                System.arraycopy(block, 0, data, r * rowBytes + g * block.length, block.length);
+            for (int q = 0; q < nr; q++) {
+                int r = r0 + q;
+                for (int g = 0; g < groups; g++) {
+                    Arrays.fill(block, (byte) 0);
+                    grid.pack(params[q], g * np, codes[q], g * bsz, block, 0);
+                    System.arraycopy(block, 0, data, r * rowBytes + g * block.length, block.length);
+                }
             }
         });
         return new Result(type, data, deq, damp, tries, dead);
