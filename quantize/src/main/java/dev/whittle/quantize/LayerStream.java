@@ -22,6 +22,7 @@ final class LayerStream {
     private int nextLayer;
     private int currentLayer = -1;
     private LayerQuantizer.Output current;
+    private double lastLayerSeconds = Double.NaN;
 
     LayerStream(Model model, QuantizeOptions options, Function<String, DType> typeOf, Function<String, String> ggufName, List<String> notes) {
         this.model = model;
@@ -64,12 +65,24 @@ final class LayerStream {
         return current.reports();
     }
 
+    /** Wall time of the most recently quantized layer (NaN before the first). */
+    double lastLayerSeconds() {
+        return lastLayerSeconds;
+    }
+
+    /** Whether asking for {@code layer} will quantize it now (it is not the current one). */
+    boolean isPending(int layer) {
+        return layer != currentLayer;
+    }
+
     private void advanceTo(int layer) {
         if (layer == currentLayer) return;
         if (layer < nextLayer) throw new IllegalStateException("layer " + layer + " asked for after layer " + currentLayer);
         while (nextLayer <= layer) {
             current = null; // release the previous layer before computing the next
+            long start = System.nanoTime();
             current = quantizer.run(nextLayer, model, x, tokens);
+            lastLayerSeconds = (System.nanoTime() - start) / 1e9;
             x = current.next();
             currentLayer = nextLayer++;
         }

@@ -90,6 +90,12 @@ public final class ModelQuantizer {
             Matcher m = LAYER.matcher(canonical);
             int layer = m.matches() ? Integer.parseInt(m.group(1)) : -1;
             w.add(TensorSource.lazy(g, src.shape(), type, out -> {
+                String timing = "";
+                if (stream != null && layer >= 0 && stream.isPending(layer)) {
+                    stream.tensor(layer, canonical);
+                    timing = String.format(Locale.ROOT, " (layer %d of %d quantized in %.1f s)", layer + 1,
+                            cfg.numLayers(), stream.lastLayerSeconds());
+                }
                 if (stream != null && layer >= 0) {
                     LayerQuantizer.Encoded enc = stream.tensor(layer, canonical);
                     writeRows(enc.data(), src.rowCount(), rows, out);
@@ -100,7 +106,7 @@ public final class ModelQuantizer {
                     String how = type.isBlockQuantized() ? "rtn" : plan.entries().get(g).fallback() != null ? type.name().toLowerCase(Locale.ROOT) + " (fallback)" : "f32";
                     reports.put(g, new TensorReport(g, type, how, Double.NaN));
                 }
-                progress.advance(++done[0], g + " " + type);
+                progress.advance(++done[0], g + " " + type + timing);
             }));
         }
         w.write(target);

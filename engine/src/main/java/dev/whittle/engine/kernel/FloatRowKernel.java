@@ -54,7 +54,18 @@ abstract class FloatRowKernel implements LinearKernel {
             int rbEnd = Math.min(rowEnd, rb + rowBlock);
             for (int tc = 0; tc < n; tc += TOKEN_CHUNK) {
                 int tcEnd = Math.min(n, tc + TOKEN_CHUNK);
-                for (int r = rb; r < rbEnd; r++) {
+                int r = rb;
+                if (hasFourRowTile()) {
+                    for (; r + 4 <= rbEnd; r += 4) {
+                        long off = r * rowBytes;
+                        int t = tc;
+                        for (; t + 2 <= tcEnd; t += 2) dot4Rows2Tokens(weights, off, rowBytes, cols, in.floats(), t * cols, out, t * rows + r, rows);
+                        for (; t < tcEnd; t++) {
+                            for (int k = 0; k < 4; k++) out[t * rows + r + k] = dot1(weights, off + k * rowBytes, cols, in, t);
+                        }
+                    }
+                }
+                for (; r < rbEnd; r++) {
                     long off = r * rowBytes;
                     int t = tc;
                     for (; t + 4 <= tcEnd; t += 4) dot4(weights, off, cols, in, t, out, t * rows + r, rows);
@@ -73,6 +84,20 @@ abstract class FloatRowKernel implements LinearKernel {
     void dot4(MemorySegment w, long rowOff, int cols, PreparedInput in, int token, float[] out, int outOff,
               int outStride) {
         dot4(w, rowOff, cols, in.floats(), token * cols, out, outOff, outStride);
+    }
+
+    /** Whether {@link #dot4Rows2Tokens} is implemented (a register tile for prefill). */
+    boolean hasFourRowTile() {
+        return false;
+    }
+
+    /**
+     * Four consecutive weight rows × two tokens (token k's activations at {@code xOff + k * cols}); row j's result
+     * for token k goes to {@code out[outOff + j + k * outStride]}. Same per-output order as {@link #dot1}.
+     */
+    void dot4Rows2Tokens(MemorySegment w, long rowOff, long rowBytes, int cols, float[] x, int xOff, float[] out,
+                         int outOff, int outStride) {
+        throw new UnsupportedOperationException();
     }
 
     /** Dot product of the weight row at byte offset {@code rowOff} with {@code x[xOff .. xOff + cols)}. */
