@@ -16,10 +16,15 @@ import static dev.whittle.engine.kernel.KernelSpecies.toInts;
 
 /**
  * Q4_0 weights: blocks of 32, {@code f16 d; u8 qs[16]}; element j is {@code d * ((qs[j] & 15) - 8)} and
- * element j + 16 is {@code d * ((qs[j] >> 4) - 8)}. Nibbles are split and re-centred on byte lanes, widened
- * to float lanes, scaled by d and FMA'd with float activations.
- * <p>Choice: float decode (int8 variant within noise: see Kernels). Measured decode 5632×2048, 1 thread,
- * MatmulProbe best: 10.3-12.2 GB/s (base 8.1 in the same run, ×1.3-1.5; 2 threads 13.2 vs 9.6) of weights (JMH tables: bench/kernel-benchmarks.md).
+ * element j + 16 is {@code d * ((qs[j] >> 4) - 8)}. Bytes are zero-extended to int lanes (low nibble: AND,
+ * high nibble: logical shift), converted to float and FMA'd with float activations; the −8 is not applied per
+ * lane but folded into each block's starting value from per-block activation sums computed once per matmul.
+ * <p>Choice: float decode (int8 variant within noise: see Kernels). Measured decode, 1 thread, MatmulProbe best,
+ * weights larger than L3 (45056×2048): 8.9 GB/s against 7.3 GB/s for the previous version that re-centred every
+ * lane, in the same session (4096×5632: 8.7 vs 7.9). Offsets kept as L floats per block instead of one made
+ * 5632-wide rows run at half speed (activations plus offsets no longer fit the 32 KiB L1).
+ * <p>C2 compiles this kernel well or about 3x worse from run to run depending on what else it has compiled
+ * (helpers already compiled on their own are not inlined): keep helpers few and call sites single.
  */
 public final class Q4_0Kernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;
