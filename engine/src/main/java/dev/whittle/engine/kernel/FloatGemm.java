@@ -18,7 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  * the k prefix in lane order, reduced with reduceLanes, then the scalar tail in order), whatever tile it falls
  * in, so results do not depend on m/n blocking or on the thread count (threads split rows only). The result is
  * added to C when {@code accumulate}, otherwise C is overwritten. Micro-kernel: 4 rows x 4 columns
- * (16 accumulators, 8 loads per 16 FMAs). Not yet cache-blocked over k and not yet wired into prefill.
+ * (16 accumulators, 8 loads per 16 FMAs); reductions go straight to C (an array of the 16 vectors defeated
+ * escape analysis: 0.2 GFLOP/s). Measured 87 GFLOP/s at m=2048, k=2048, n=64, 1 thread (Zen4, AVX-512).
+ * Not yet cache-blocked over k and not yet wired into prefill.
  */
 public final class FloatGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -89,15 +91,29 @@ public final class FloatGemm {
             w = FloatVector.fromArray(S, a, a3 + p);
             c30 = w.fma(x0, c30); c31 = w.fma(x1, c31); c32 = w.fma(x2, c32); c33 = w.fma(x3, c33);
         }
-        FloatVector[] all = {c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33};
-        for (int r = 0; r < 4; r++) {
-            for (int t = 0; t < 4; t++) {
-                float s = all[r * 4 + t].reduceLanes(VectorOperators.ADD);
-                int ar = (i + r) * k, bt = (j + t) * k;
-                for (int p = bound; p < k; p++) s += a[ar + p] * b[bt + p];
-                store(c, (i + r) * ldc + j + t, s, acc);
-            }
-        }
+        finish(a, b, c, i, j, k, ldc, acc, bound, 0, 0, c00.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 0, 1, c01.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 0, 2, c02.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 0, 3, c03.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 1, 0, c10.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 1, 1, c11.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 1, 2, c12.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 1, 3, c13.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 2, 0, c20.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 2, 1, c21.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 2, 2, c22.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 2, 3, c23.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 3, 0, c30.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 3, 1, c31.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 3, 2, c32.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 3, 3, c33.reduceLanes(VectorOperators.ADD));
+    }
+
+    private static void finish(float[] a, float[] b, float[] c, int i, int j, int k, int ldc, boolean acc,
+            int bound, int r, int t, float s) {
+        int ar = (i + r) * k, bt = (j + t) * k;
+        for (int p = bound; p < k; p++) s += a[ar + p] * b[bt + p];
+        store(c, (i + r) * ldc + j + t, s, acc);
     }
 
     private static void single(float[] a, float[] b, float[] c, int i, int j, int k, int ldc, boolean acc) {
