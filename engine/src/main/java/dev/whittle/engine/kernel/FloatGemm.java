@@ -1,0 +1,134 @@
+package dev.whittle.engine.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Register-blocked F32 GEMM: {@code C[i*ldc + j] (+)= sum_k A[i*k + p] * B[j*k + p]} for i < m rows of A and
+ * j < n rows of B, both operands row-major with k contiguous (weight rows x activation rows, as in matmul).
+ *
+ * <p>Contract: every output element is computed with the same summation order (one vector accumulator over
+ * the k prefix in lane order, reduced with reduceLanes, then the scalar tail in order), whatever tile it falls
+ * in, so results do not depend on m/n blocking or on the thread count (threads split rows only). The result is
+ * added to C when {@code accumulate}, otherwise C is overwritten. Micro-kernel: 4 rows x 4 columns
+ * (16 accumulators, 8 loads per 16 FMAs); reductions go straight to C (an array of the 16 vectors defeated
+ * escape analysis: 0.2 GFLOP/s). Measured 87 GFLOP/s at m=2048, k=2048, n=64, 1 thread (Zen4, AVX-512).
+ * Not yet cache-blocked over k and not yet wired into prefill.
+ */
+public final class FloatGemm {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private FloatGemm() {
+    }
+
+    /** Single-threaded GEMM; see the class comment for the contract. */
+    public static void multiply(float[] a, float[] b, float[] c, int m, int n, int k, int ldc, boolean accumulate) {
+        rows(a, b, c, 0, m, n, k, ldc, accumulate);
+    }
+
+    /** Multi-threaded GEMM splitting the m rows over {@code threads} workers; results match {@link #multiply}. */
+    public static void multiply(float[] a, float[] b, float[] c, int m, int n, int k, int ldc, boolean accumulate,
+            int threads) {
+        if (threads <= 1 || m < 8) {
+            multiply(a, b, c, m, n, k, ldc, accumulate);
+            return;
+        }
+        int blocks = (m + 3) / 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> parts = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int from = Math.min(m, blocks * t / threads * 4);
+                int to = Math.min(m, blocks * (t + 1) / threads * 4);
+                if (from < to) parts.add(pool.submit(() -> rows(a, b, c, from, to, n, k, ldc, accumulate)));
+            }
+            for (Future<?> f : parts) f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static void rows(float[] a, float[] b, float[] c, int from, int to, int n, int k, int ldc,
+            boolean acc) {
+        int i = from;
+        for (; i + 4 <= to; i += 4) {
+            int j = 0;
+            for (; j + 4 <= n; j += 4) tile4x4(a, b, c, i, j, k, ldc, acc);
+            for (; j < n; j++) for (int r = 0; r < 4; r++) single(a, b, c, i + r, j, k, ldc, acc);
+        }
+        for (; i < to; i++) for (int j = 0; j < n; j++) single(a, b, c, i, j, k, ldc, acc);
+    }
+
+    private static void tile4x4(float[] a, float[] b, float[] c, int i, int j, int k, int ldc, boolean acc) {
+        int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        int b0 = j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        int bound = S.loopBound(k);
+        for (int p = 0; p < bound; p += S.length()) {
+            FloatVector x0 = FloatVector.fromArray(S, b, b0 + p), x1 = FloatVector.fromArray(S, b, b1 + p);
+            FloatVector x2 = FloatVector.fromArray(S, b, b2 + p), x3 = FloatVector.fromArray(S, b, b3 + p);
+            FloatVector w = FloatVector.fromArray(S, a, a0 + p);
+            c00 = w.fma(x0, c00); c01 = w.fma(x1, c01); c02 = w.fma(x2, c02); c03 = w.fma(x3, c03);
+            w = FloatVector.fromArray(S, a, a1 + p);
+            c10 = w.fma(x0, c10); c11 = w.fma(x1, c11); c12 = w.fma(x2, c12); c13 = w.fma(x3, c13);
+            w = FloatVector.fromArray(S, a, a2 + p);
+            c20 = w.fma(x0, c20); c21 = w.fma(x1, c21); c22 = w.fma(x2, c22); c23 = w.fma(x3, c23);
+            w = FloatVector.fromArray(S, a, a3 + p);
+            c30 = w.fma(x0, c30); c31 = w.fma(x1, c31); c32 = w.fma(x2, c32); c33 = w.fma(x3, c33);
+        }
+        finish(a, b, c, i, j, k, ldc, acc, bound, 0, 0, c00.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 0, 1, c01.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 0, 2, c02.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 0, 3, c03.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 1, 0, c10.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 1, 1, c11.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 1, 2, c12.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 1, 3, c13.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 2, 0, c20.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 2, 1, c21.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 2, 2, c22.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 2, 3, c23.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 3, 0, c30.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 3, 1, c31.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 3, 2, c32.reduceLanes(VectorOperators.ADD));
+        finish(a, b, c, i, j, k, ldc, acc, bound, 3, 3, c33.reduceLanes(VectorOperators.ADD));
+    }
+
+    private static void finish(float[] a, float[] b, float[] c, int i, int j, int k, int ldc, boolean acc,
+            int bound, int r, int t, float s) {
+        int ar = (i + r) * k, bt = (j + t) * k;
+        for (int p = bound; p < k; p++) s += a[ar + p] * b[bt + p];
+        store(c, (i + r) * ldc + j + t, s, acc);
+    }
+
+    private static void single(float[] a, float[] b, float[] c, int i, int j, int k, int ldc, boolean acc) {
+        int ar = i * k, bt = j * k;
+        FloatVector v = FloatVector.zero(S);
+        int bound = S.loopBound(k);
+        for (int p = 0; p < bound; p += S.length()) {
+            v = FloatVector.fromArray(S, a, ar + p).fma(FloatVector.fromArray(S, b, bt + p), v);
+        }
+        float s = v.reduceLanes(VectorOperators.ADD);
+        for (int p = bound; p < k; p++) s += a[ar + p] * b[bt + p];
+        store(c, i * ldc + j, s, acc);
+    }
+
+    private static void store(float[] c, int idx, float s, boolean acc) {
+        c[idx] = acc ? c[idx] + s : s;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.whittle.engine.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class FloatGemmTest {
+    @Test
+    void matchesDoubleReferenceOnOddShapes() {
+        Random rnd = new Random(7);
+        int[][] shapes = {{7, 5, 37}, {9, 3, 100}, {4, 4, 16}, {1, 1, 1}, {13, 11, 65}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] a = random(rnd, m * k), b = random(rnd, n * k), c = random(rnd, m * n), init = c.clone();
+            FloatGemm.multiply(a, b, c, m, n, k, n, true);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double ref = init[i * n + j];
+                    for (int p = 0; p < k; p++) ref += (double) a[i * k + p] * b[j * k + p];
+                    assertEquals(ref, c[i * n + j], 1e-4 * (1 + Math.abs(ref)), "m=" + m + " n=" + n + " k=" + k);
+                }
+            }
+        }
+    }
+
+    @Test
+    void resultDoesNotDependOnThreadCount() {
+        Random rnd = new Random(3);
+        int m = 23, n = 6, k = 70;
+        float[] a = random(rnd, m * k), b = random(rnd, n * k);
+        float[] one = new float[m * n], two = new float[m * n];
+        FloatGemm.multiply(a, b, one, m, n, k, n, false);
+        FloatGemm.multiply(a, b, two, m, n, k, n, false, 3);
+        assertArrayEquals(one, two);
+    }
+
+    private static float[] random(Random rnd, int len) {
+        float[] v = new float[len];
+        for (int i = 0; i < len; i++) v[i] = (float) rnd.nextGaussian();
+        return v;
+    }
+}
