@@ -136,7 +136,7 @@ public final class Gptq {
     public static IntResult quantize(float[] w, int rows, int cols, Prepared prepared, IntScheme scheme, Options options) {
         IntGrid grid = new IntGrid(scheme, cols);
         Result r = quantize(w, rows, cols, prepared, grid, options);
-        int groups = cols / grid.blockSize();
+        int groups = (cols + grid.blockSize() - 1) / grid.blockSize();
         int bb = grid.blockBytes();
         int[] codes = new int[rows * cols];
         float[] scales = new float[rows * groups];
@@ -146,7 +146,7 @@ public final class Gptq {
                 int off = (row * groups + g) * bb;
                 scales[row * groups + g] = IntGrid.scaleOf(r.data(), off);
                 zeros[row * groups + g] = IntGrid.intAt(r.data(), off + 4);
-                for (int j = 0; j < grid.blockSize(); j++) codes[row * cols + g * grid.blockSize() + j] = r.data()[off + 8 + j];
+                for (int j = 0, c0 = g * grid.blockSize(); j < grid.blockSize() && c0 + j < cols; j++) codes[row * cols + c0 + j] = r.data()[off + 8 + j];
             }
         }
         return new IntResult(scheme, codes, scales, zeros, r.dequantized(), r.damp(), r.dampTries(), r.deadColumns());
@@ -174,7 +174,7 @@ public final class Gptq {
         double[] hinv = prepared.hinv();
         double damp = prepared.damp();
         int tries = prepared.dampTries();
-        int groups = cols / bsz;
+        int groups = (cols + bsz - 1) / bsz; // integer grids may end in a shorter group
         int rowBytes = groups * grid.blockBytes();
         byte[] data = new byte[rows * rowBytes];
         float[] deq = new float[rows * cols];

@@ -12,7 +12,8 @@ import dev.whittle.core.tensor.DType;
  * The scale is rounded to the stored scale dtype (F16) before the zero point and the codes are computed, so the
  * written file dequantizes to exactly the values GPTQ fed back. Codes and zero points are kept signed
  * (unsigned − 2^(b−1)), as compressed-tensors stores them; rounding is half-to-even (torch.round).
- * <p>{@link #pack} writes a private per-group layout (f32 scale, i32 zero point, one signed byte per code) that
+ * <p>A group size that does not divide the row leaves a shorter last group, as compressed-tensors does.
+ * {@link #pack} writes a private per-group layout (f32 scale, i32 zero point, one signed byte per code) that
  * {@link Gptq#quantize(float[], int, int, Gptq.Prepared, IntScheme, Gptq.Options)} turns into a
  * {@code GroupedIntWeight}; it never reaches a file.
  */
@@ -20,12 +21,18 @@ final class IntGrid extends BlockGrid {
     private final IntScheme scheme;
     private final int group;
 
+    private final int cols;
+
     IntGrid(IntScheme scheme, int cols) {
         super(DType.I32);
-        if (cols % scheme.groupLength(cols) != 0)
-            throw new IllegalArgumentException("row length " + cols + " is not a multiple of the group size " + scheme.groupSize());
         this.scheme = scheme;
         this.group = scheme.groupLength(cols);
+        this.cols = cols;
+    }
+
+    /** Elements of the group starting at {@code off} (row-major, rows of {@code cols}): the last one may be short. */
+    private int lengthAt(int off) {
+        return Math.min(group, cols - off % cols);
     }
 
     IntScheme scheme() {
@@ -50,7 +57,7 @@ final class IntGrid extends BlockGrid {
     @Override
     void fit(float[] x, int off, float[] p, int po) {
         float min = 0, max = 0;
-        for (int j = 0; j < group; j++) {
+        for (int j = 0, len = lengthAt(off); j < len; j++) {
             float v = x[off + j];
             if (v < min) min = v;
             if (v > max) max = v;
@@ -84,7 +91,7 @@ final class IntGrid extends BlockGrid {
     void pack(float[] p, int po, int[] codes, int co, byte[] out, int oo) {
         putInt(out, oo, Float.floatToRawIntBits(p[po]));
         putInt(out, oo + 4, (int) p[po + 1]);
-        for (int j = 0; j < group; j++) out[oo + 8 + j] = (byte) codes[co + j];
+        for (int j = 0, len = lengthAt(co); j < len; j++) out[oo + 8 + j] = (byte) codes[co + j];
     }
 
     static float scaleOf(byte[] b, int off) {

@@ -3,7 +3,6 @@ package dev.whittle.quantize;
 import dev.whittle.core.intq.GroupedIntWeight;
 import dev.whittle.core.intq.IntQuantizer;
 import dev.whittle.core.intq.IntScheme;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -15,7 +14,6 @@ import static dev.whittle.quantize.GptqTest.outputError;
 import static dev.whittle.quantize.GptqTest.weights;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** GPTQ onto grouped integer grids (compressed-tensors pack-quantized). */
@@ -62,25 +60,21 @@ class GptqIntTest {
         }
     }
 
-    @Test
-    void diagonalHessianGivesRoundToNearest() {
-        // uncorrelated inputs: nothing to compensate, so GPTQ's codes are compressed-tensors' RTN codes
-        IntScheme scheme = IntScheme.of(4, 32, false);
+    @ParameterizedTest
+    @CsvSource({"32,false", "48,true", "48,false", "0,true"})
+    void diagonalHessianGivesRoundToNearest(int group, boolean sym) {
+        // uncorrelated inputs: nothing to compensate, so GPTQ's codes are compressed-tensors' RTN codes, including a
+        // shorter last group (128 = 48 + 48 + 32)
+        IntScheme scheme = IntScheme.of(4, group, sym);
         Random rnd = new Random(3);
         float[] w = weights(rnd, ROWS, COLS);
         double[] h = new double[COLS * COLS];
         for (int i = 0; i < COLS; i++) h[i * COLS + i] = 1 + rnd.nextDouble();
-        Gptq.IntResult r = Gptq.quantize(w, ROWS, COLS, Gptq.prepare(h, COLS, Gptq.Options.DEFAULT), scheme, Gptq.Options.DEFAULT);
-        float[] ref = rtn(w, scheme);
-        assertArrayEquals(ref, r.dequantized(), 1e-7f);
-    }
-
-    @Test
-    void groupMustDivideTheRow() {
-        double[] h = new double[COLS * COLS];
-        for (int i = 0; i < COLS; i++) h[i * COLS + i] = 1;
-        var e = assertThrows(IllegalArgumentException.class, () -> Gptq.quantize(new float[ROWS * COLS], ROWS, COLS,
-                Gptq.prepare(h, COLS, Gptq.Options.DEFAULT), IntScheme.of(4, 48, true), Gptq.Options.DEFAULT));
-        assertEquals("row length 128 is not a multiple of the group size 48", e.getMessage());
+        for (boolean act : new boolean[] {false, true}) {
+            Gptq.Options o = Gptq.Options.DEFAULT.withActOrder(act);
+            Gptq.IntResult r = Gptq.quantize(w, ROWS, COLS, Gptq.prepare(h, COLS, o), scheme, o);
+            assertArrayEquals(rtn(w, scheme), r.dequantized(), 1e-7f, scheme.label() + " act-order " + act);
+            assertEquals(ROWS * scheme.groupCount(COLS), r.scales().length);
+        }
     }
 }
