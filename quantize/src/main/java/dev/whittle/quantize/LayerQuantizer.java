@@ -259,27 +259,28 @@ final class LayerQuantizer {
         int bsz = ints != null ? ints.groupLength(cols) : type.blockSize();
         IntScheme blockScheme = ints == null ? null : new IntScheme(ints.bits(), 0, ints.symmetric(), ints.scaleType());
         IntStream.range(0, rows).parallel().forEach(r -> {
-            float[] cur = new float[bsz];
-            float[] q = new float[bsz];
             for (int b = 0; b < cols; b += bsz) {
+                int len = Math.min(bsz, cols - b); // integer grids may end in a shorter group
+                float[] cur = new float[len];
+                float[] q = new float[len];
                 int off = r * cols + b;
                 float orgMax = 0;
-                for (int i = 0; i < bsz; i++) orgMax = Math.max(orgMax, Math.abs(ws[off + i]));
+                for (int i = 0; i < len; i++) orgMax = Math.max(orgMax, Math.abs(ws[off + i]));
                 if (orgMax == 0) continue;
                 double minErr = Double.POSITIVE_INFINITY;
                 float bestMax = orgMax;
                 for (int k = 0; k < 10; k++) {
                     float mv = orgMax * (1 - k / 20f);
-                    for (int i = 0; i < bsz; i++) cur[i] = Math.max(-mv, Math.min(mv, ws[off + i]));
-                    if (blockScheme != null) System.arraycopy(IntRounding.roundTrip(cur, 1, bsz, blockScheme), 0, q, 0, bsz);
-                    else WeightEncoding.roundTripRow(cur, 0, q, 0, bsz, type);
+                    for (int i = 0; i < len; i++) cur[i] = Math.max(-mv, Math.min(mv, ws[off + i]));
+                    if (blockScheme != null) System.arraycopy(IntRounding.roundTrip(cur, 1, len, blockScheme), 0, q, 0, len);
+                    else WeightEncoding.roundTripRow(cur, 0, q, 0, len, type);
                     double e = 0;
-                    for (int i = 0; i < bsz; i++) {
+                    for (int i = 0; i < len; i++) {
                         double di = q[i] - ws[off + i];
                         if (di == 0) continue;
                         double si = 0;
                         int hb = (b + i) * cols + b;
-                        for (int j = 0; j < bsz; j++) si += hm[hb + j] * (q[j] - ws[off + j]);
+                        for (int j = 0; j < len; j++) si += hm[hb + j] * (q[j] - ws[off + j]);
                         e += di * si;
                     }
                     if (e < minErr) {
@@ -287,7 +288,7 @@ final class LayerQuantizer {
                         bestMax = mv;
                     }
                 }
-                for (int i = 0; i < bsz; i++) ws[off + i] = Math.max(-bestMax, Math.min(bestMax, ws[off + i]));
+                for (int i = 0; i < len; i++) ws[off + i] = Math.max(-bestMax, Math.min(bestMax, ws[off + i]));
             }
         });
         return ws;

@@ -145,7 +145,9 @@ public final class IntExport {
                     return;
                 }
                 if (v.length != t.elementCount()) throw new IllegalStateException(t.name() + ": replacement has " + v.length + " values, tensor " + t.elementCount());
-                TensorEncoder.write(new Tensor(t.name(), t.shape(), DType.F32, MemorySegment.ofArray(v)), out, ch);
+                byte[] bytes = new byte[4 * v.length];
+                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(v);
+                TensorEncoder.write(new Tensor(t.name(), t.shape(), DType.F32, MemorySegment.ofArray(bytes)), out, ch);
             }
         };
     }
