@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
  * {@code whittle quantize MODEL -o OUT.gguf --method rtn|gptq|awq --type q4_0|q4_k_m|q8_0|...}: writes a GGUF file
  * llama.cpp loads. Progress goes to stderr, a per-tensor summary to stdout; the output appears atomically.
  */
-@Command(name = "quantize", description = "Quantize a model into a GGUF file (RTN, GPTQ or AWQ into GGUF block types).")
+@Command(name = "quantize", description = "Quantize a model (RTN, GPTQ or AWQ) into GGUF block types or grouped integers (compressed-tensors SafeTensors).")
 public final class QuantizeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "A .gguf file, a .safetensors file or a HuggingFace model directory.")
     Path model;
@@ -44,14 +44,18 @@ public final class QuantizeCommand implements Callable<Integer> {
 
     @Option(names = "--type", required = true, paramLabel = "TYPE",
             description = "GGUF: q4_0, q4_1, q5_0, q5_1, q8_0, q4_k_s, q4_k_m, q5_k_s, q5_k_m, q6_k. "
-                    + "whittle's grouped integers (SafeTensors, compressed-tensors pack-quantized, RTN): int8, int4, int3, int2.")
+                    + "whittle's grouped integers (SafeTensors directory, compressed-tensors pack-quantized; rtn, gptq or awq): int8, int4, int3, int2.")
     String type;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "gguf or safetensors (default: gguf for GGUF block types, safetensors for int types; other pairings are refused).")
+    String format;
 
     @Option(names = "--asym", description = "int types: asymmetric (zero points) instead of symmetric.")
     boolean asym;
 
     @Option(names = "--group-size", paramLabel = "G",
-            description = "Weights per scale. GGUF block types fix it (32, or the 256-element super-blocks of k-quants); any other value is refused.")
+            description = "Weights per scale. int types: any divisor of the rows (default 128), 0 for one scale per output channel. GGUF block types fix it (32, or the 256-element super-blocks of k-quants); any other value is refused.")
     Integer groupSize;
 
     @Option(names = "--act-order", description = "GPTQ: process columns by decreasing Hessian diagonal (with static groups).")
@@ -83,7 +87,16 @@ public final class QuantizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (type.toLowerCase(Locale.ROOT).matches("int[2348]")) return quantizeToInts();
+        boolean ints = type.toLowerCase(Locale.ROOT).matches("int[2348]");
+        if (format != null) {
+            String f = format.toLowerCase(Locale.ROOT);
+            if (!f.equals("gguf") && !f.equals("safetensors")) throw new IllegalArgumentException("--format " + format + ": expected gguf or safetensors");
+            if (ints && f.equals("gguf"))
+                throw new IllegalArgumentException("--format gguf: " + type + " has no GGUF block type; int types are written as safetensors (compressed-tensors), GGUF needs q4_0, q8_0, q4_k_m, ...");
+            if (!ints && f.equals("safetensors"))
+                throw new IllegalArgumentException("--format safetensors: " + type + " is a GGUF block type; safetensors output needs --type int8, int4, int3 or int2");
+        }
+        if (ints) return quantizeToInts();
         QuantMethod m = QuantMethod.parse(method);
         QuantPreset preset = QuantPreset.parse(type);
         if (groupSize != null) {
@@ -97,17 +110,7 @@ public final class QuantizeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("-o " + output + ": quantize writes GGUF; name the output *.gguf");
         }
         try (Model mdl = ModelLoader.open(model)) {
-            CalibrationSet cal = null;
-            if (m.calibrated()) {
-                var tok = mdl.tokenizer().orElseThrow(() -> new IllegalArgumentException(model + ": no tokenizer, needed to tokenize calibration text"));
-                try {
-                    ResolvedDataset ds = DatasetRegistry.resolve(calib, DataDirectory.resolve(dataDir));
-                    cal = CalibrationSampler.sample(ds, tok, calibSamples, calibLen, seed,
-                            m == QuantMethod.AWQ ? CalibrationStyle.AWQ : CalibrationStyle.GPTQ);
-                } catch (DatasetException e) {
-                    throw new IllegalArgumentException(e.getMessage(), e);
-                }
-            }
+            CalibrationSet cal = calibration(mdl, m);
             QuantizeOptions o = new QuantizeOptions(m, preset, cal, new Gptq.Options(damp, 128, actOrder), awqDuo, awqGptq);
             QuantizationReport r = ModelQuantizer.quantize(mdl, output, o, ConsoleProgress.forStderr());
             for (String f : r.fallbacks()) System.err.println("warning: " + f);
@@ -126,22 +129,42 @@ public final class QuantizeCommand implements Callable<Integer> {
         return 0;
     }
 
+    private CalibrationSet calibration(Model mdl, QuantMethod m) {
+        if (!m.calibrated()) return null;
+        var tok = mdl.tokenizer().orElseThrow(() -> new IllegalArgumentException(model + ": no tokenizer, needed to tokenize calibration text"));
+        try {
+            ResolvedDataset ds = DatasetRegistry.resolve(calib, DataDirectory.resolve(dataDir));
+            return CalibrationSampler.sample(ds, tok, calibSamples, calibLen, seed,
+                    m == QuantMethod.AWQ ? CalibrationStyle.AWQ : CalibrationStyle.GPTQ);
+        } catch (DatasetException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     /**
-     * Grouped integer weights into a HF directory vLLM can serve (compressed-tensors pack-quantized). RTN only for
-     * now: GPTQ and AWQ write GGUF block types.
+     * Grouped integer weights into a HF directory vLLM can serve (compressed-tensors pack-quantized), rounded by
+     * RTN, GPTQ (optionally act-order, static groups) or AWQ (optionally --awq-gptq / --awq-duo).
      */
     private Integer quantizeToInts() throws Exception {
         int bits = Integer.parseInt(type.substring(3));
-        if (!method.equalsIgnoreCase("rtn"))
-            throw new IllegalArgumentException("--method " + method + ": int" + bits + " output supports rtn only (gptq/awq write GGUF block types)");
+        QuantMethod m = QuantMethod.parse(method);
+        if (actOrder && m == QuantMethod.RTN) throw new IllegalArgumentException("--act-order: only for --method gptq (or awq with --awq-gptq)");
         if (output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gguf"))
             throw new IllegalArgumentException("-o " + output + ": int" + bits + " is written as a HF SafeTensors directory, not GGUF");
         int group = groupSize == null ? 128 : groupSize;
         if (group < 0) throw new IllegalArgumentException("--group-size " + group + ": must be positive, or 0 for one scale per output channel");
         try (Model mdl = ModelLoader.open(model)) {
-            dev.whittle.core.intq.IntExport.write(mdl, output, bits, group, !asym, ConsoleProgress.forStderr());
+            // the preset only names a GGUF file type; integer targets ignore it
+            QuantizeOptions o = new QuantizeOptions(m, QuantPreset.parse("q8_0"), calibration(mdl, m), new Gptq.Options(damp, 128, actOrder), awqDuo, awqGptq)
+                    .withIntScheme(dev.whittle.core.intq.IntScheme.of(bits, group, !asym));
+            QuantizationReport r = ModelQuantizer.quantize(mdl, output, o, ConsoleProgress.forStderr());
+            for (String n : r.notes()) System.err.println("note: " + n);
+            for (TensorReport t : r.tensors()) {
+                if (!Double.isNaN(t.relativeOutputMse()))
+                    System.out.printf(Locale.ROOT, "%-44s %-24s rel. output MSE %.3e%n", t.name(), t.how(), t.relativeOutputMse());
+            }
         }
-        System.out.printf(Locale.ROOT, "wrote %s: int%d, %s, %s%n", output, bits, group == 0 ? "per channel" : "group " + group, asym ? "asymmetric" : "symmetric");
+        System.out.printf(Locale.ROOT, "wrote %s: %s int%d, %s, %s%n", output, m.name().toLowerCase(Locale.ROOT), bits, group == 0 ? "per channel" : "group " + group, asym ? "asymmetric" : "symmetric");
         return 0;
     }
 }

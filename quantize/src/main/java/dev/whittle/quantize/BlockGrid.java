@@ -15,7 +15,7 @@ import java.util.Optional;
  * as ggml), then the stored f16 {@code d} and the minimum (used for values, as a reader sees them). The k-quants
  * ({@link KGrid}) fit the whole 256-element super-block with the codec and keep each sub-block's scale and offset.
  */
-abstract sealed class BlockGrid permits BlockGrid.Symmetric, BlockGrid.Affine, BlockGrid.Q8, KGrid {
+abstract sealed class BlockGrid permits BlockGrid.Symmetric, BlockGrid.Affine, BlockGrid.Q8, KGrid, IntGrid {
     static final int BLOCK = 32;
     static final int PARAMS = 4;
 
@@ -28,6 +28,11 @@ abstract sealed class BlockGrid permits BlockGrid.Symmetric, BlockGrid.Affine, B
     /** Elements per block (the fitting unit). */
     int blockSize() {
         return BLOCK;
+    }
+
+    /** Bytes {@link #pack} writes per block. */
+    int blockBytes() {
+        return type.blockBytes();
     }
 
     /** Floats of state per block. */

@@ -1,5 +1,6 @@
 package dev.whittle.quantize;
 
+import dev.whittle.core.intq.IntScheme;
 import dev.whittle.core.tensor.DType;
 
 import java.util.Arrays;
@@ -132,7 +133,41 @@ public final class Gptq {
 
     /** As above with the Hessian already factored by {@link #prepare}. */
     public static Result quantize(float[] w, int rows, int cols, Prepared prepared, DType type, Options options) {
-        BlockGrid grid = checkTarget(type, cols);
+        return quantize(w, rows, cols, prepared, checkTarget(type, cols), options);
+    }
+
+    /**
+     * GPTQ onto a grouped integer grid ({@link IntGrid}); groups are contiguous columns (static groups under
+     * act-order), so the result is the plain pack-quantized layout without a g_idx.
+     */
+    public static IntResult quantize(float[] w, int rows, int cols, Prepared prepared, IntScheme scheme, Options options) {
+        IntGrid grid = new IntGrid(scheme, cols);
+        Result r = quantize(w, rows, cols, prepared, grid, options);
+        int groups = (cols + grid.blockSize() - 1) / grid.blockSize();
+        int bb = grid.blockBytes();
+        int[] codes = new int[rows * cols];
+        float[] scales = new float[rows * groups];
+        int[] zeros = new int[rows * groups];
+        for (int row = 0; row < rows; row++) {
+            for (int g = 0; g < groups; g++) {
+                int off = (row * groups + g) * bb;
+                scales[row * groups + g] = IntGrid.scaleOf(r.data(), off);
+                zeros[row * groups + g] = IntGrid.intAt(r.data(), off + 4);
+                for (int j = 0, c0 = g * grid.blockSize(); j < grid.blockSize() && c0 + j < cols; j++) codes[row * cols + c0 + j] = r.data()[off + 8 + j];
+            }
+        }
+        return new IntResult(scheme, codes, scales, zeros, r.dequantized(), r.damp(), r.dampTries(), r.deadColumns());
+    }
+
+    /**
+     * GPTQ onto an integer scheme: signed {@code codes} [rows × cols], {@code scales} and signed {@code zeroPoints}
+     * [rows × groups] (zero points all 0 when symmetric), and what a reader dequantizes them to.
+     */
+    public record IntResult(IntScheme scheme, int[] codes, float[] scales, int[] zeroPoints, float[] dequantized,
+                            double damp, int dampTries, int deadColumns) {}
+
+    private static Result quantize(float[] w, int rows, int cols, Prepared prepared, BlockGrid grid, Options options) {
+        DType type = grid.type;
         int bsz = grid.blockSize();
         int np = grid.paramCount();
         if (w.length != rows * cols || prepared.cols() != cols) throw new IllegalArgumentException("shape mismatch: w " + w.length + ", Hessian for " + prepared.cols() + " columns, for " + rows + "x" + cols);
@@ -146,8 +181,8 @@ public final class Gptq {
         double[] hinv = prepared.hinv();
         double damp = prepared.damp();
         int tries = prepared.dampTries();
-        int groups = cols / bsz;
-        int rowBytes = (int) type.byteSize(cols);
+        int groups = (cols + bsz - 1) / bsz; // integer grids may end in a shorter group
+        int rowBytes = groups * grid.blockBytes();
         byte[] data = new byte[rows * rowBytes];
         float[] deq = new float[rows * cols];
         int[] order = perm;
@@ -219,7 +254,7 @@ public final class Gptq {
                     }
                 }
             }
-            byte[] block = new byte[type.blockBytes()];
+            byte[] block = new byte[grid.blockBytes()];
             for (int q = 0; q < nr; q++) {
                 int r = r0 + q;
                 for (int g = 0; g < groups; g++) {

@@ -2,6 +2,7 @@ package dev.whittle.quantize;
 
 import dev.whittle.core.model.Model;
 import dev.whittle.core.model.ModelConfig;
+import dev.whittle.core.intq.IntScheme;
 import dev.whittle.core.tensor.DType;
 import dev.whittle.core.tensor.Dequantizer;
 import dev.whittle.core.tensor.Tensor;
@@ -31,11 +32,16 @@ import java.util.stream.IntStream;
  * 0..45 % in 5 % steps, keeping the one with the smallest output error δᵀHδ. Finally RTN (or GPTQ) into the type.
  */
 final class LayerQuantizer {
-    record Encoded(DType type, byte[] data, float[] values) {}
+    /** A written tensor: GGUF bytes in {@code type}, or for integer targets {@code ints} (data null); values decoded. */
+    record Encoded(DType type, byte[] data, float[] values, Gptq.IntResult ints) {
+        Encoded(DType type, byte[] data, float[] values) {
+            this(type, data, values, null);
+        }
+    }
 
     record Output(Map<String, Encoded> tensors, List<TensorReport> reports, float[] next) {}
 
-    private static final String[] LINEARS = {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj",
+    static final String[] LINEARS = {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj",
             "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"};
 
     private final ModelConfig c;
@@ -167,7 +173,7 @@ final class LayerQuantizer {
         float[] ones = new float[in];
         java.util.Arrays.fill(ones, 1f);
         boolean any = false;
-        for (String s : names) any |= WeightEncoding.isQuantized(typeOf.apply(p + s + ".weight"));
+        for (String s : names) any |= quantized(p + s + ".weight");
         if (!any) return ones;
         double[] xMean = new double[in];
         for (int t = 0; t < n; t++) for (int i = 0; i < in; i++) xMean[i] += Math.abs(x[t * in + i]);
@@ -199,7 +205,7 @@ final class LayerQuantizer {
                 float[] ws = fp[k].clone();
                 scaleColumns(ws, s);
                 int rows = ws.length / in;
-                float[] qs = WeightEncoding.roundTrip(ws, rows, in, typeOf.apply(p + names[k] + ".weight"));
+                float[] qs = roundTrip(ws, rows, in, p + names[k] + ".weight");
                 q[k] = divideColumns(qs, rows, s);
             }
             float[] cur = module.apply(q);
@@ -225,7 +231,7 @@ final class LayerQuantizer {
             float[] ws = w.w.get(s);
             int rows = ws.length / in;
             rowsTotal += rows;
-            int g = BlockGrid.BLOCK;
+            int g = options.intScheme() != null ? options.intScheme().groupLength(in) : BlockGrid.BLOCK;
             for (int r = 0; r < rows; r++) {
                 for (int b = 0; b + g <= in; b += g) {
                     float mx = 0;
@@ -243,33 +249,38 @@ final class LayerQuantizer {
      * clipped copy of the weights.
      */
     private float[] clip(String p, String s, Weights w, double[] hm) {
-        DType type = typeOf.apply(p + s + ".weight");
+        String name = p + s + ".weight";
         float[] ws = w.w.get(s).clone();
-        if (!WeightEncoding.isQuantized(type)) return ws;
+        if (!quantized(name)) return ws;
         int cols = (int) Math.sqrt(hm.length);
         int rows = ws.length / cols;
-        int bsz = type.blockSize();
+        IntScheme ints = options.intScheme();
+        DType type = typeOf.apply(name);
+        int bsz = ints != null ? ints.groupLength(cols) : type.blockSize();
+        IntScheme blockScheme = ints == null ? null : new IntScheme(ints.bits(), 0, ints.symmetric(), ints.scaleType());
         IntStream.range(0, rows).parallel().forEach(r -> {
-            float[] cur = new float[bsz];
-            float[] q = new float[bsz];
             for (int b = 0; b < cols; b += bsz) {
+                int len = Math.min(bsz, cols - b); // integer grids may end in a shorter group
+                float[] cur = new float[len];
+                float[] q = new float[len];
                 int off = r * cols + b;
                 float orgMax = 0;
-                for (int i = 0; i < bsz; i++) orgMax = Math.max(orgMax, Math.abs(ws[off + i]));
+                for (int i = 0; i < len; i++) orgMax = Math.max(orgMax, Math.abs(ws[off + i]));
                 if (orgMax == 0) continue;
                 double minErr = Double.POSITIVE_INFINITY;
                 float bestMax = orgMax;
                 for (int k = 0; k < 10; k++) {
                     float mv = orgMax * (1 - k / 20f);
-                    for (int i = 0; i < bsz; i++) cur[i] = Math.max(-mv, Math.min(mv, ws[off + i]));
-                    WeightEncoding.roundTripRow(cur, 0, q, 0, bsz, type);
+                    for (int i = 0; i < len; i++) cur[i] = Math.max(-mv, Math.min(mv, ws[off + i]));
+                    if (blockScheme != null) System.arraycopy(IntRounding.roundTrip(cur, 1, len, blockScheme), 0, q, 0, len);
+                    else WeightEncoding.roundTripRow(cur, 0, q, 0, len, type);
                     double e = 0;
-                    for (int i = 0; i < bsz; i++) {
+                    for (int i = 0; i < len; i++) {
                         double di = q[i] - ws[off + i];
                         if (di == 0) continue;
                         double si = 0;
                         int hb = (b + i) * cols + b;
-                        for (int j = 0; j < bsz; j++) si += hm[hb + j] * (q[j] - ws[off + j]);
+                        for (int j = 0; j < len; j++) si += hm[hb + j] * (q[j] - ws[off + j]);
                         e += di * si;
                     }
                     if (e < minErr) {
@@ -277,7 +288,7 @@ final class LayerQuantizer {
                         bestMax = mv;
                     }
                 }
-                for (int i = 0; i < bsz; i++) ws[off + i] = Math.max(-bestMax, Math.min(bestMax, ws[off + i]));
+                for (int i = 0; i < len; i++) ws[off + i] = Math.max(-bestMax, Math.min(bestMax, ws[off + i]));
             }
         });
         return ws;
@@ -309,7 +320,14 @@ final class LayerQuantizer {
         int rows = ws.length / cols;
         boolean useGptq = how.endsWith("gptq");
         Encoded e;
-        if (useGptq && Gptq.supports(type)) {
+        IntScheme ints = options.intScheme();
+        if (ints != null) {
+            Gptq.IntResult r = useGptq ? Gptq.quantize(ws, rows, cols, prepared(hm, cols), ints, options.gptq()) : IntRounding.rtn(ws, rows, cols, ints);
+            e = new Encoded(DType.I32, null, r.dequantized(), r);
+            type = DType.I32;
+            how = how + " " + ints.label();
+            if (r.dampTries() > 1) notes.add(name + ": Hessian needed damping " + r.damp() + " (" + r.dampTries() + " tries)");
+        } else if (useGptq && Gptq.supports(type)) {
             Gptq.Result r = Gptq.quantize(ws, rows, cols, prepared(hm, cols), type, options.gptq());
             e = new Encoded(type, r.data(), r.dequantized());
             if (r.dampTries() > 1) notes.add(ggufName.apply(name) + ": Hessian needed damping " + r.damp() + " (" + r.dampTries() + " tries)");
@@ -371,6 +389,16 @@ final class LayerQuantizer {
     }
 
     // ---- helpers ----
+
+    /** Whether the weight is rounded onto a grid (an integer target or a GGUF block type). */
+    private boolean quantized(String name) {
+        return options.intScheme() != null || WeightEncoding.isQuantized(typeOf.apply(name));
+    }
+
+    private float[] roundTrip(float[] ws, int rows, int cols, String name) {
+        return options.intScheme() != null ? IntRounding.roundTrip(ws, rows, cols, options.intScheme())
+                : WeightEncoding.roundTrip(ws, rows, cols, typeOf.apply(name));
+    }
 
     static double[] hessian(float[] x, int n, int cols) {
         Hessian h = new Hessian(cols);

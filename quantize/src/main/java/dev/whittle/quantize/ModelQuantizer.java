@@ -47,6 +47,7 @@ public final class ModelQuantizer {
     private ModelQuantizer() {}
 
     public static QuantizationReport quantize(Model model, Path target, QuantizeOptions options, Progress progress) throws IOException {
+        if (options.intScheme() != null) return IntModelWriter.write(model, target, options, progress);
         ModelConfig cfg = model.config();
         Architecture arch = cfg.architecture();
         if (options.method().calibrated() && !arch.isLlamaFamily()) {

@@ -1,5 +1,6 @@
 package dev.whittle.quantize;
 
+import dev.whittle.core.intq.IntScheme;
 import dev.whittle.datasets.CalibrationSet;
 
 /**
@@ -11,9 +12,21 @@ import dev.whittle.datasets.CalibrationSet;
  * @param gptq        GPTQ's damping, lazy-batch width and act-order
  * @param awqDuo      AWQ scales s = mean|x|^α / mean|ŵ|^(1-α) (AutoAWQ's duo scaling) instead of mean|x|^α
  * @param awqGptq     after AWQ's scaling and clipping, round with GPTQ instead of RTN
+ * @param intScheme   null for GGUF block types (the preset); else every decoder-layer linear goes to this grouped
+ *                    integer scheme, written as compressed-tensors pack-quantized SafeTensors
  */
 public record QuantizeOptions(QuantMethod method, QuantPreset preset, CalibrationSet calibration, Gptq.Options gptq,
-                              boolean awqDuo, boolean awqGptq) {
+                              boolean awqDuo, boolean awqGptq, IntScheme intScheme) {
+    public QuantizeOptions(QuantMethod method, QuantPreset preset, CalibrationSet calibration, Gptq.Options gptq,
+                           boolean awqDuo, boolean awqGptq) {
+        this(method, preset, calibration, gptq, awqDuo, awqGptq, null);
+    }
+
+    /** The same options writing {@code scheme} (compressed-tensors) instead of GGUF blocks. */
+    public QuantizeOptions withIntScheme(IntScheme scheme) {
+        return new QuantizeOptions(method, preset, calibration, gptq, awqDuo, awqGptq, scheme);
+    }
+
     public QuantizeOptions {
         if (method == null || preset == null || gptq == null) throw new IllegalArgumentException("method, preset and gptq options are required");
         if (method.calibrated() && (calibration == null || calibration.samples() == 0)) {

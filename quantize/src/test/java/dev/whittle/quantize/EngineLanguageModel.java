@@ -28,8 +28,12 @@ final class EngineLanguageModel implements LanguageModel, AutoCloseable {
     EngineLanguageModel(Model model, int maxContext) {
         this.arena = Arena.ofShared();
         Map<String, Tensor> f32 = new LinkedHashMap<>();
-        for (String n : model.tensorNames()) {
-            Tensor t = model.tensor(n);
+        for (String n0 : model.tensorNames()) {
+            // compressed-tensors weights: decode each grouped-int weight once, under its weight's name
+            if (dev.whittle.core.intq.GroupedIntWeights.isParameterTensor(n0) && !n0.endsWith(dev.whittle.core.intq.GroupedIntWeights.PACKED)) continue;
+            String n = n0.endsWith(dev.whittle.core.intq.GroupedIntWeights.PACKED)
+                    ? n0.substring(0, n0.length() - dev.whittle.core.intq.GroupedIntWeights.PACKED.length()) + ".weight" : n0;
+            Tensor t = n.equals(n0) ? model.tensor(n) : model.quantizedWeights().get(n).dequantize(arena);
             float[] v = Dequantizer.toFloatArray(t);
             MemorySegment seg = arena.allocate(4L * v.length, 64);
             MemorySegment.copy(v, 0, seg, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, v.length);

@@ -41,6 +41,7 @@ import java.util.regex.Pattern;
  * moved into place when complete.
  */
 public final class IntExport {
+    private static final Pattern LAYER = Pattern.compile("model\\.layers\\.(\\d+)\\.");
     private static final Pattern BLOCK_LINEAR = Pattern.compile("model\\.layers\\.\\d+\\..+\\.weight");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -56,6 +57,23 @@ public final class IntExport {
      *                  dtype (F32 for block-quantized sources)
      */
     public static void write(Model model, Path targetDir, IntScheme scheme, DType floatType, Progress progress) throws IOException {
+        write(model, targetDir, scheme, floatType, null, progress);
+    }
+
+    /**
+     * Where the quantized weights come from when not from RTN (GPTQ, AWQ). Weights are asked for in increasing
+     * layer order, all before any float tensor is written.
+     */
+    public interface WeightSource {
+        /** The quantized weight {@code name} ([rows, cols]) in {@code scheme}, allocated in {@code arena}. */
+        GroupedIntWeight weight(String name, int rows, int cols, IntScheme scheme, Arena arena);
+
+        /** Values that replace a float tensor of the model (AWQ's folded norms), or null to copy it. */
+        float[] floatOverride(String name);
+    }
+
+    /** As above with the quantized weights from {@code source} (null: RTN with {@link IntQuantizer}). */
+    public static void write(Model model, Path targetDir, IntScheme scheme, DType floatType, WeightSource source, Progress progress) throws IOException {
         ModelConfig cfg = model.config();
         if (!cfg.architecture().isLlamaFamily())
             throw new IllegalArgumentException("compressed-tensors export supports Llama-family models (nn.Linear weights), not " + cfg.architecture());
@@ -73,8 +91,9 @@ public final class IntExport {
                 }
                 Tensor t = model.tensor(name);
                 if (t.rank() == 2 && BLOCK_LINEAR.matcher(name).matches()) weights.add(name);
-                else sources.add(floatSource(t, floatType));
+                else sources.add(floatSource(t, floatType, source));
             }
+            weights.sort(java.util.Comparator.comparingInt(IntExport::layerOf)); // stable: layers ascending
             int[] done = {0};
             progress.start("quantizing to " + scheme.label(), weights.size());
             List<TensorSource> quantized = new ArrayList<>();
@@ -83,6 +102,7 @@ public final class IntExport {
                 Pending p = src != null
                         ? new Pending(w, src.rows(), src.cols(), scheme, src::dequantizeRow)
                         : pending(model.tensor(w), scheme);
+                if (source != null) p.producer = a -> source.weight(w, p.rows, p.cols, scheme, a);
                 p.onDone = () -> progress.advance(++done[0], w);
                 quantized.addAll(p.sources());
             }
@@ -104,15 +124,31 @@ public final class IntExport {
         return new Pending(t.name(), rows, cols, scheme, (r, dst) -> dev.whittle.core.tensor.Dequantizer.dequantizeRow(t, r, dst));
     }
 
-    private static TensorSource floatSource(Tensor t, DType requested) {
+    private static int layerOf(String name) {
+        java.util.regex.Matcher m = LAYER.matcher(name);
+        return m.lookingAt() ? Integer.parseInt(m.group(1)) : Integer.MAX_VALUE;
+    }
+
+    private static TensorSource floatSource(Tensor t, DType requested, WeightSource override) {
         DType src = t.dtype();
         DType out = requested != null ? requested : (src == DType.F32 || src == DType.F16 || src == DType.BF16 ? src : DType.F32);
-        if (out == src) return TensorSource.of(t);
+        if (out == src && override == null) return TensorSource.of(t);
         return new TensorSource() {
             @Override public String name() { return t.name(); }
             @Override public long[] shape() { return t.shape(); }
             @Override public DType dtype() { return out; }
-            @Override public void writeTo(WritableByteChannel ch) throws IOException { TensorEncoder.write(t, out, ch); }
+            @Override public void writeTo(WritableByteChannel ch) throws IOException {
+                float[] v = override == null ? null : override.floatOverride(t.name());
+                if (v == null) {
+                    if (out == src) TensorSource.write(t.data(), ch);
+                    else TensorEncoder.write(t, out, ch);
+                    return;
+                }
+                if (v.length != t.elementCount()) throw new IllegalStateException(t.name() + ": replacement has " + v.length + " values, tensor " + t.elementCount());
+                byte[] bytes = new byte[4 * v.length];
+                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(v);
+                TensorEncoder.write(new Tensor(t.name(), t.shape(), DType.F32, MemorySegment.ofArray(bytes)), out, ch);
+            }
         };
     }
 
@@ -135,6 +171,7 @@ public final class IntExport {
         final IntScheme scheme;
         final IntQuantizer.RowReader reader;
         Runnable onDone = () -> {};
+        java.util.function.Function<Arena, GroupedIntWeight> producer;
         private GroupedIntWeight result;
         private Arena arena;
         private int remaining;
@@ -162,7 +199,7 @@ public final class IntExport {
         private GroupedIntWeight get() {
             if (result == null) {
                 arena = Arena.ofConfined();
-                result = IntQuantizer.quantize(stem + ".weight", rows, cols, reader, scheme, arena);
+                result = producer != null ? producer.apply(arena) : IntQuantizer.quantize(stem + ".weight", rows, cols, reader, scheme, arena);
             }
             return result;
         }

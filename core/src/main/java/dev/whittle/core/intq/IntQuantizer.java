@@ -126,6 +126,43 @@ public final class IntQuantizer {
         return new GroupedIntWeight(name, rows, cols, bits, g, scheme.symmetric(), packed, scales, scheme.scaleType(), zeros);
     }
 
+    /**
+     * Packs already chosen codes into a {@link GroupedIntWeight}: {@code values} signed [rows, cols] row-major,
+     * {@code scales} [rows, groups] (already representable in the scheme's scale dtype), {@code zeroPoints} signed
+     * [rows, groups] (ignored when symmetric). Used by quantizers that pick codes themselves (GPTQ).
+     */
+    public static GroupedIntWeight assemble(String name, int rows, int cols, IntScheme scheme, int[] values, float[] scales,
+                                            int[] zeroPoints, Arena arena) {
+        int bits = scheme.bits();
+        int groups = scheme.groupCount(cols);
+        if (values.length != rows * cols || scales.length != rows * groups)
+            throw new IllegalArgumentException(name + ": " + values.length + " values / " + scales.length + " scales for " + rows + "x" + cols + " in " + groups + " groups");
+        int words = IntPacking.wordsFor(cols, bits);
+        MemorySegment packed = arena.allocate(4L * rows * words, 4);
+        MemorySegment sc = arena.allocate(scheme.scaleType().byteSize((long) rows * groups), 4);
+        for (int r = 0; r < rows; r++) {
+            for (int c = r * cols, end = c + cols; c < end; c++)
+                if (values[c] < scheme.qmin() || values[c] > scheme.qmax())
+                    throw new IllegalArgumentException(name + ": value " + values[c] + " outside int" + bits);
+            int[] w = IntPacking.pack(values, r * cols, cols, bits);
+            MemorySegment.copy(w, 0, packed, GroupedIntWeight.I32, 4L * r * words, words);
+        }
+        for (int i = 0; i < rows * groups; i++) {
+            switch (scheme.scaleType()) {
+                case F16 -> sc.set(GroupedIntWeight.I16, 2L * i, Float.floatToFloat16(scales[i]));
+                case BF16 -> sc.set(GroupedIntWeight.I16, 2L * i, (short) bf16Bits(scales[i]));
+                default -> sc.set(GroupedIntWeight.F32, 4L * i, scales[i]);
+            }
+        }
+        MemorySegment zeros = scheme.symmetric() ? null : packZeroPoints(zeroPoints, rows, groups, bits, arena);
+        return new GroupedIntWeight(name, rows, cols, bits, scheme.groupLength(cols), scheme.symmetric(), packed, sc, scheme.scaleType(), zeros);
+    }
+
+    /** A scale as the scheme's scale dtype stores it (public for quantizers that fit their own scales). */
+    public static float storedScale(float scale, IntScheme scheme) {
+        return stored(Math.max(scale, EPS), scheme.scaleType());
+    }
+
     /** Zero points [rows, groups] packed along rows into int32 [ceil(rows / (32/b)), groups]. */
     static MemorySegment packZeroPoints(int[] zp, int rows, int groups, int bits, Arena arena) {
         int pf = 32 / bits;
