@@ -87,4 +87,9 @@ public final class BF16Kernel extends FloatRowKernel {
         out[outOff + 2 * outStride] = s2;
         out[outOff + 3 * outStride] = s3;
     }
+
+    @Override
+    void decodeBlock(MemorySegment w, long off, float[] dst, int dstOff) {
+        decodeScalar(w, off, dst, dstOff);
+    }
 }

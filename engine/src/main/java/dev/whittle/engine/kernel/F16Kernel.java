@@ -88,4 +88,9 @@ public final class F16Kernel extends FloatRowKernel {
         out[outOff + 2 * outStride] = s2;
         out[outOff + 3 * outStride] = s3;
     }
+
+    @Override
+    void decodeBlock(MemorySegment w, long off, float[] dst, int dstOff) {
+        decodeScalar(w, off, dst, dstOff);
+    }
 }

@@ -151,4 +151,14 @@ public final class F32Kernel extends FloatRowKernel {
         for (int i = from; i < cols; i++) sum += w.get(Halfs.LE_FLOAT, rowOff + 4L * i) * x[xOff + i];
         return sum;
     }
+
+    @Override
+    void decodeBlock(MemorySegment w, long off, float[] dst, int dstOff) {
+        decodeScalar(w, off, dst, dstOff);
+    }
+
+    @Override
+    void decodeRow(MemorySegment w, long rowOff, int cols, float[] dst, int dstOff) {
+        MemorySegment.copy(w, Halfs.LE_FLOAT, rowOff, dst, dstOff, cols);
+    }
 }

@@ -49,6 +49,10 @@ abstract class FloatRowKernel implements LinearKernel {
             for (int r = rowStart; r < rowEnd; r++) out[r] = dot1(weights, r * rowBytes, cols, in, 0);
             return;
         }
+        if (n >= PANEL_MIN_TOKENS) {
+            panelMultiply(weights, rowBytes, rows, cols, in.floats(), n, out, rowStart, rowEnd);
+            return;
+        }
         int rowBlock = (int) Math.max(1, ROW_BLOCK_BYTES / rowBytes);
         for (int rb = rowStart; rb < rowEnd; rb += rowBlock) {
             int rbEnd = Math.min(rowEnd, rb + rowBlock);
@@ -85,6 +89,39 @@ abstract class FloatRowKernel implements LinearKernel {
               int outStride) {
         dot4(w, rowOff, cols, in.floats(), token * cols, out, outOff, outStride);
     }
+
+    /** Tokens from which a matmul decodes weight panels to floats and runs the register-blocked GEMM. */
+    static final int PANEL_MIN_TOKENS = 16;
+    /** Weight rows decoded per panel (16 × 5632 floats = 352 KiB, within L2). */
+    private static final int PANEL_ROWS = 16;
+
+    /**
+     * Prefill for many tokens: each panel of weight rows is decoded to floats once and multiplied with every
+     * token by {@link FloatGemm}'s 4×4 register tile, so the decode cost is spread over all n tokens instead of
+     * four. Each output's order is FloatGemm's (fixed, independent of the split over rows or threads), which
+     * differs from {@link #dot1}'s in the last bits: batched and single-token results agree to float rounding.
+     */
+    private void panelMultiply(MemorySegment w, long rowBytes, int rows, int cols, float[] x, int n, float[] out,
+                               int rowStart, int rowEnd) {
+        float[] panel = new float[PANEL_ROWS * cols];
+        float[] tile = new float[n * PANEL_ROWS];
+        for (int r0 = rowStart; r0 < rowEnd; r0 += PANEL_ROWS) {
+            int pr = Math.min(PANEL_ROWS, rowEnd - r0);
+            for (int k = 0; k < pr; k++) decodeRow(w, (r0 + k) * rowBytes, cols, panel, k * cols);
+            FloatGemm.multiply(x, panel, tile, n, pr, cols, pr, false);
+            for (int t = 0; t < n; t++) System.arraycopy(tile, t * pr, out, t * rows + r0, pr);
+        }
+    }
+
+    /** Decodes one weight row of {@code cols} elements into {@code dst[dstOff ..]}. */
+    void decodeRow(MemorySegment w, long rowOff, int cols, float[] dst, int dstOff) {
+        int bs = type.blockSize();
+        long bb = type.blockBytes();
+        for (int b = 0; b < cols / bs; b++) decodeBlock(w, rowOff + b * bb, dst, dstOff + b * bs);
+    }
+
+    /** Decodes the block at {@code off} (the dtype's block size elements) exactly as the format defines it. */
+    abstract void decodeBlock(MemorySegment w, long off, float[] dst, int dstOff);
 
     /** Whether {@link #dot4Rows2Tokens} is implemented (a register tile for prefill). */
     boolean hasFourRowTile() {

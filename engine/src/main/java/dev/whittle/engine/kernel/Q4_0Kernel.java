@@ -161,4 +161,9 @@ public final class Q4_0Kernel extends FloatRowKernel {
         PreparedInput in = prepared(Arrays.copyOfRange(x, xOff, xOff + 4 * cols), 4, cols);
         dot4(w, rowOff, cols, in, 0, out, outOff, outStride);
     }
+
+    @Override
+    void decodeBlock(MemorySegment w, long off, float[] dst, int dstOff) {
+        decodeScalar(w, off, dst, dstOff);
+    }
 }

@@ -166,4 +166,9 @@ public final class Q5_1Kernel extends FloatRowKernel {
         out[outOff + 2 * outStride] = KernelSpecies.sum(a2.add(o2));
         out[outOff + 3 * outStride] = KernelSpecies.sum(a3.add(o3));
     }
+
+    @Override
+    void decodeBlock(MemorySegment w, long off, float[] dst, int dstOff) {
+        decodeScalar(w, off, dst, dstOff);
+    }
 }
