@@ -6,11 +6,17 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Base of the vector kernels that decode weights into float lanes and FMA them with float activations.
- * It owns the loop nest: weight rows are visited in blocks small enough to stay in L2 while every token
- * chunk passes over them (so in prefill each weight row is read from memory once and decoded once per
- * four tokens), and four tokens share each decoded weight vector. A row's dot product for a token uses
- * the same lane order and FMA sequence in {@link #dot1} and {@link #dot4}, so every output is independent
- * of how many tokens or threads there are.
+ * It owns the loop nest, in three regimes:
+ * <ul>
+ *   <li>one token: {@link #dot1} per row;</li>
+ *   <li>2-15 tokens: weight rows in blocks small enough to stay in L2 while every token chunk passes over them,
+ *       four tokens sharing each decoded weight vector ({@link #dot4}, same lane order and FMA sequence as
+ *       {@link #dot1}, so these outputs equal the single-token ones bit for bit);</li>
+ *   <li>16 tokens or more: {@link #panelMultiply} decodes 16-row panels to floats once and runs
+ *       {@link FloatGemm}, whose order differs from {@link #dot1}'s in the last bits.</li>
+ * </ul>
+ * Threads split rows only, and every output's order is fixed within a regime, so results never depend on the
+ * thread count.
  */
 abstract class FloatRowKernel implements LinearKernel {
     /** Activation floats per token chunk kept hot in cache (16 tokens × 2048 cols = 128 KiB). */
@@ -58,18 +64,7 @@ abstract class FloatRowKernel implements LinearKernel {
             int rbEnd = Math.min(rowEnd, rb + rowBlock);
             for (int tc = 0; tc < n; tc += TOKEN_CHUNK) {
                 int tcEnd = Math.min(n, tc + TOKEN_CHUNK);
-                int r = rb;
-                if (hasFourRowTile()) {
-                    for (; r + 4 <= rbEnd; r += 4) {
-                        long off = r * rowBytes;
-                        int t = tc;
-                        for (; t + 2 <= tcEnd; t += 2) dot4Rows2Tokens(weights, off, rowBytes, cols, in.floats(), t * cols, out, t * rows + r, rows);
-                        for (; t < tcEnd; t++) {
-                            for (int k = 0; k < 4; k++) out[t * rows + r + k] = dot1(weights, off + k * rowBytes, cols, in, t);
-                        }
-                    }
-                }
-                for (; r < rbEnd; r++) {
+                for (int r = rb; r < rbEnd; r++) {
                     long off = r * rowBytes;
                     int t = tc;
                     for (; t + 4 <= tcEnd; t += 4) dot4(weights, off, cols, in, t, out, t * rows + r, rows);
@@ -122,20 +117,6 @@ abstract class FloatRowKernel implements LinearKernel {
 
     /** Decodes the block at {@code off} (the dtype's block size elements) exactly as the format defines it. */
     abstract void decodeBlock(MemorySegment w, long off, float[] dst, int dstOff);
-
-    /** Whether {@link #dot4Rows2Tokens} is implemented (a register tile for prefill). */
-    boolean hasFourRowTile() {
-        return false;
-    }
-
-    /**
-     * Four consecutive weight rows × two tokens (token k's activations at {@code xOff + k * cols}); row j's result
-     * for token k goes to {@code out[outOff + j + k * outStride]}. Same per-output order as {@link #dot1}.
-     */
-    void dot4Rows2Tokens(MemorySegment w, long rowOff, long rowBytes, int cols, float[] x, int xOff, float[] out,
-                         int outOff, int outStride) {
-        throw new UnsupportedOperationException();
-    }
 
     /** Dot product of the weight row at byte offset {@code rowOff} with {@code x[xOff .. xOff + cols)}. */
     abstract float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff);
