@@ -41,32 +41,33 @@ final class IntModelWriter {
         if (!model.config().architecture().isLlamaFamily()) {
             throw new IllegalArgumentException(options.method() + " needs a Llama-family model (llama, mistral, qwen2), not " + model.config().architecture());
         }
-        LayerStream stream = new LayerStream(model, options, name -> DType.F32, name -> name, notes);
         Map<String, float[]> floats = new HashMap<>();
         Map<String, TensorReport> reports = new LinkedHashMap<>();
-        IntExport.write(model, target, scheme, null, new IntExport.WeightSource() {
-            @Override
-            public GroupedIntWeight weight(String name, int rows, int cols, IntScheme s, Arena arena) {
-                Matcher m = LAYER.matcher(name);
-                if (!m.matches()) throw new IllegalStateException(name + " is not a decoder-layer weight");
-                int layer = Integer.parseInt(m.group(1));
-                LayerQuantizer.Encoded e = stream.tensor(layer, name);
-                String p = "model.layers." + layer + ".";
-                for (String n : new String[] {"input_layernorm.weight", "post_attention_layernorm.weight"}) floats.putIfAbsent(p + n, stream.tensor(layer, p + n).values());
-                for (String lin : LayerQuantizer.LINEARS) {
-                    String b = p + lin + ".bias";
-                    if (model.findTensor(b).isPresent()) floats.putIfAbsent(b, stream.tensor(layer, b).values());
+        try (LayerStream stream = new LayerStream(model, options, name -> DType.F32, name -> name, notes)) {
+            IntExport.write(model, target, scheme, null, new IntExport.WeightSource() {
+                @Override
+                public GroupedIntWeight weight(String name, int rows, int cols, IntScheme s, Arena arena) {
+                    Matcher m = LAYER.matcher(name);
+                    if (!m.matches()) throw new IllegalStateException(name + " is not a decoder-layer weight");
+                    int layer = Integer.parseInt(m.group(1));
+                    LayerQuantizer.Encoded e = stream.tensor(layer, name);
+                    String p = "model.layers." + layer + ".";
+                    for (String n : new String[] {"input_layernorm.weight", "post_attention_layernorm.weight"}) floats.putIfAbsent(p + n, stream.tensor(layer, p + n).values());
+                    for (String lin : LayerQuantizer.LINEARS) {
+                        String b = p + lin + ".bias";
+                        if (model.findTensor(b).isPresent()) floats.putIfAbsent(b, stream.tensor(layer, b).values());
+                    }
+                    for (TensorReport r : stream.reports(layer)) reports.putIfAbsent(r.name(), r);
+                    Gptq.IntResult r = e.ints();
+                    return IntQuantizer.assemble(name, rows, cols, s, r.codes(), r.scales(), r.zeroPoints(), arena);
                 }
-                for (TensorReport r : stream.reports(layer)) reports.putIfAbsent(r.name(), r);
-                Gptq.IntResult r = e.ints();
-                return IntQuantizer.assemble(name, rows, cols, s, r.codes(), r.scales(), r.zeroPoints(), arena);
-            }
 
-            @Override
-            public float[] floatOverride(String name) {
-                return floats.get(name);
-            }
-        }, progress);
+                @Override
+                public float[] floatOverride(String name) {
+                    return floats.get(name);
+                }
+            }, progress);
+        }
         return new QuantizationReport(options, new ArrayList<>(reports.values()), List.of(), notes);
     }
 }

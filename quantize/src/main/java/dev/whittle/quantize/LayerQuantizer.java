@@ -39,7 +39,11 @@ final class LayerQuantizer {
         }
     }
 
-    record Output(Map<String, Encoded> tensors, List<TensorReport> reports, float[] next) {}
+    /** A quantized layer's tensors and error reports; the activations passed in now hold the next layer's input. */
+    record Output(Map<String, Encoded> tensors, List<TensorReport> reports) {}
+
+    /** Tokens per chunk of the calibration set that GPTQ's passes hold on the heap at once (whole sequences). */
+    private static final int CHUNK_TOKENS = 2048;
 
     static final String[] LINEARS = {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj",
             "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"};
@@ -67,7 +71,12 @@ final class LayerQuantizer {
         final Map<String, float[]> bias = new LinkedHashMap<>();
     }
 
-    Output run(int layer, Model model, float[] x, int n) {
+    /**
+     * Quantizes decoder layer {@code layer} from its calibration inputs {@code x} (whole sequences of
+     * {@code seqLen} tokens), and replaces {@code x} with the next layer's inputs computed through the quantized
+     * layer.
+     */
+    Output run(int layer, Model model, Activations x, int seqLen) {
         factoredHessian = null;
         factored = null;
         String p = "model.layers." + layer + ".";
@@ -79,8 +88,14 @@ final class LayerQuantizer {
         }
         Map<String, Encoded> out = new LinkedHashMap<>();
         List<TensorReport> reports = new ArrayList<>();
-        if (options.method() == QuantMethod.GPTQ) gptqLayer(p, w, x, n, out, reports);
-        else awqLayer(p, w, x, n, out, reports);
+        float[] xa = null;
+        if (options.method() == QuantMethod.GPTQ) {
+            gptqLayer(p, w, x, seqLen, out, reports);
+        } else {
+            // AWQ's searches compare whole-batch outputs, so it holds the batch on the heap
+            xa = x.read(0, x.rows());
+            awqLayer(p, w, xa, x.rows(), out, reports);
+        }
         for (String s : new String[] {"input_layernorm", "post_attention_layernorm"}) {
             float[] v = w.w.get(s);
             out.put(p + s + ".weight", new Encoded(DType.F32, encode(v, 1, v.length, DType.F32), v));
@@ -90,25 +105,70 @@ final class LayerQuantizer {
             float[] v = b.getValue();
             out.put(p + b.getKey() + ".bias", new Encoded(DType.F32, encode(v, 1, v.length, DType.F32), v));
         }
-        float[] next = forward(w, out, p, x, n);
-        return new Output(out, reports, next);
+        if (xa != null) x.write(0, x.rows(), forward(w, out, p, xa, x.rows()));
+        return new Output(out, reports);
     }
 
-    private void gptqLayer(String p, Weights w, float[] x, int n, Map<String, Encoded> out, List<TensorReport> reports) {
+    /** Work on one chunk of calibration rows: {@code rows} holds rows {@code from .. from+count} of the activations. */
+    private interface ChunkWork {
+        void run(int from, int count, float[] rows);
+    }
+
+    /** Runs {@code work} over {@code x} in chunks of whole sequences, in order. */
+    private static void forEachChunk(Activations x, int seqLen, ChunkWork work) {
+        int step = Math.max(1, CHUNK_TOKENS / seqLen) * seqLen;
+        for (int from = 0; from < x.rows(); from += step) {
+            int count = Math.min(step, x.rows() - from);
+            work.run(from, count, x.read(from, count));
+        }
+    }
+
+    /**
+     * GPTQ, true-sequentially, streaming the calibration set in chunks so that only Hessians and one chunk's
+     * activations are on the heap: each pass accumulates the Hessian of the next linear group from the already
+     * quantized ones. {@code x} is updated in place to the residual after attention, then to the layer output;
+     * the attention outputs are kept in a second temporary store so o's pass need not recompute attention. The
+     * MLP activations (5632 wide) are recomputed for the final pass rather than stored.
+     */
+    private void gptqLayer(String p, Weights w, Activations x, int seqLen, Map<String, Encoded> out, List<TensorReport> reports) {
         int h = c.hiddenSize();
-        float[] xn1 = LayerMath.rmsNorm(x, n, w.w.get("input_layernorm"), c.normEps());
-        double[] h1 = hessian(xn1, n, h);
+        int qd = c.qDim();
+        int ff = c.intermediateSize();
+        double eps = c.normEps();
+        float[] ln1 = w.w.get("input_layernorm");
+        float[] ln2 = w.w.get("post_attention_layernorm");
+        Hessian inQkv = new Hessian(h);
+        forEachChunk(x, seqLen, (from, n, xc) -> inQkv.add(LayerMath.rmsNorm(xc, n, ln1, eps), n));
+        double[] h1 = inQkv.toMatrix();
         for (String s : new String[] {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj"}) quantizeLinear(p, s, w, h1, out, reports, "gptq");
-        float[] a = attentionInput(w, out, p, xn1, n);
-        quantizeLinear(p, "self_attn.o_proj", w, hessian(a, n, c.qDim()), out, reports, "gptq");
-        float[] hid = x.clone();
-        LayerMath.addInto(hid, LayerMath.linear(a, n, out.get(p + "self_attn.o_proj.weight").values(), h, c.qDim(), w.bias.get("self_attn.o_proj")));
-        float[] xn2 = LayerMath.rmsNorm(hid, n, w.w.get("post_attention_layernorm"), c.normEps());
-        double[] h2 = hessian(xn2, n, h);
+        Hessian inMlp = new Hessian(h);
+        try (Activations att = Activations.create(x.rows(), qd)) {
+            Hessian inO = new Hessian(qd);
+            forEachChunk(x, seqLen, (from, n, xc) -> {
+                float[] a = attentionInput(w, out, p, LayerMath.rmsNorm(xc, n, ln1, eps), n);
+                inO.add(a, n);
+                att.write(from, n, a);
+            });
+            quantizeLinear(p, "self_attn.o_proj", w, inO.toMatrix(), out, reports, "gptq");
+            float[] wo = out.get(p + "self_attn.o_proj.weight").values();
+            forEachChunk(x, seqLen, (from, n, xc) -> {
+                LayerMath.addInto(xc, LayerMath.linear(att.read(from, n), n, wo, h, qd, w.bias.get("self_attn.o_proj")));
+                x.write(from, n, xc);
+                inMlp.add(LayerMath.rmsNorm(xc, n, ln2, eps), n);
+            });
+        }
+        double[] h2 = inMlp.toMatrix();
         quantizeLinear(p, "mlp.gate_proj", w, h2, out, reports, "gptq");
         quantizeLinear(p, "mlp.up_proj", w, h2, out, reports, "gptq");
-        float[] act = activation(w, out, p, xn2, n);
-        quantizeLinear(p, "mlp.down_proj", w, hessian(act, n, c.intermediateSize()), out, reports, "gptq");
+        Hessian inDown = new Hessian(ff);
+        forEachChunk(x, seqLen, (from, n, hc) -> inDown.add(activation(w, out, p, LayerMath.rmsNorm(hc, n, ln2, eps), n), n));
+        quantizeLinear(p, "mlp.down_proj", w, inDown.toMatrix(), out, reports, "gptq");
+        float[] wd = out.get(p + "mlp.down_proj.weight").values();
+        forEachChunk(x, seqLen, (from, n, hc) -> {
+            float[] act = activation(w, out, p, LayerMath.rmsNorm(hc, n, ln2, eps), n);
+            LayerMath.addInto(hc, LayerMath.linear(act, n, wd, h, ff, w.bias.get("mlp.down_proj")));
+            x.write(from, n, hc);
+        });
     }
 
     private void awqLayer(String p, Weights w, float[] x, int n, Map<String, Encoded> out, List<TensorReport> reports) {
@@ -403,7 +463,7 @@ final class LayerQuantizer {
     static double[] hessian(float[] x, int n, int cols) {
         Hessian h = new Hessian(cols);
         h.add(x, n);
-        return h.matrix();
+        return h.toMatrix();
     }
 
     static float[] floats(Tensor t) {

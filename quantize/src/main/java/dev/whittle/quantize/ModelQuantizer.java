@@ -110,7 +110,11 @@ public final class ModelQuantizer {
                 progress.advance(++done[0], g + " " + type + timing);
             }));
         }
-        w.write(target);
+        try {
+            w.write(target);
+        } finally {
+            if (stream != null) stream.close();
+        }
         progress.finish(order.size() + " tensors written to " + target);
         List<TensorReport> ordered = new ArrayList<>();
         for (String canonical : order) ordered.add(reports.get(ggufOf.get(canonical)));

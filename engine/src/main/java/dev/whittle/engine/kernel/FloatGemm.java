@@ -20,7 +20,9 @@ import jdk.incubator.vector.VectorSpecies;
  * added to C when {@code accumulate}, otherwise C is overwritten. Micro-kernel: 4 rows x 4 columns
  * (16 accumulators, 8 loads per 16 FMAs); reductions go straight to C (an array of the 16 vectors defeated
  * escape analysis: 0.2 GFLOP/s). Measured 87 GFLOP/s at m=2048, k=2048, n=64, 1 thread (Zen4, AVX-512).
- * Not yet cache-blocked over k and not yet wired into prefill; quantize's calibration math uses it.
+ * Cache-blocked over B's rows only: a block of B rows sized to stay in L2 is swept by every row of A before the
+ * next block (without it each 4-row step of A streamed all of a 46 MB weight matrix from memory). Blocking k
+ * would change the summation order, so it is not done. Prefill's panels and quantize's calibration math use it.
  */
 public final class FloatGemm {
     private static final VectorSpecies<Float> S = KernelSpecies.F;
@@ -30,7 +32,16 @@ public final class FloatGemm {
 
     /** Single-threaded GEMM; see the class comment for the contract. */
     public static void multiply(float[] a, float[] b, float[] c, int m, int n, int k, int ldc, boolean accumulate) {
-        rows(a, b, c, 0, m, n, k, ldc, accumulate);
+        rows(a, 0, b, 0, c, 0, 0, m, n, k, ldc, accumulate);
+    }
+
+    /**
+     * Single-threaded GEMM on sub-matrices: A's rows start at {@code a[aOff]}, B's at {@code b[bOff]} (both still
+     * k floats per row), C's element (i, j) is {@code c[cOff + i*ldc + j]}. Same contract as {@link #multiply}.
+     */
+    public static void multiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n, int k,
+            int ldc, boolean accumulate) {
+        rows(a, aOff, b, bOff, c, cOff, 0, m, n, k, ldc, accumulate);
     }
 
     /** Multi-threaded GEMM splitting the m rows over {@code threads} workers; results match {@link #multiply}. */
@@ -47,7 +58,7 @@ public final class FloatGemm {
             for (int t = 0; t < threads; t++) {
                 int from = Math.min(m, blocks * t / threads * 4);
                 int to = Math.min(m, blocks * (t + 1) / threads * 4);
-                if (from < to) parts.add(pool.submit(() -> rows(a, b, c, from, to, n, k, ldc, accumulate)));
+                if (from < to) parts.add(pool.submit(() -> rows(a, 0, b, 0, c, 0, from, to, n, k, ldc, accumulate)));
             }
             for (Future<?> f : parts) f.get();
         } catch (InterruptedException e) {
@@ -60,20 +71,28 @@ public final class FloatGemm {
         }
     }
 
-    private static void rows(float[] a, float[] b, float[] c, int from, int to, int n, int k, int ldc,
-            boolean acc) {
-        int i = from;
-        for (; i + 4 <= to; i += 4) {
-            int j = 0;
-            for (; j + 4 <= n; j += 4) tile4x4(a, b, c, i, j, k, ldc, acc);
-            for (; j < n; j++) for (int r = 0; r < 4; r++) single(a, b, c, i + r, j, k, ldc, acc);
+    /** Bytes of B kept hot while all rows of A sweep them: half of a 1-2 MB L2. */
+    private static final int B_BLOCK_BYTES = 512 * 1024;
+
+    private static void rows(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int from, int to, int n,
+            int k, int ldc, boolean acc) {
+        int nb = Math.max(4, B_BLOCK_BYTES / 4 / Math.max(1, k) & ~3);
+        for (int jb = 0; jb < n; jb += nb) {
+            int je = Math.min(n, jb + nb);
+            int i = from;
+            for (; i + 4 <= to; i += 4) {
+                int j = jb;
+                for (; j + 4 <= je; j += 4) tile4x4(a, aOff, b, bOff, c, cOff, i, j, k, ldc, acc);
+                for (; j < je; j++) for (int r = 0; r < 4; r++) single(a, aOff, b, bOff, c, cOff, i + r, j, k, ldc, acc);
+            }
+            for (; i < to; i++) for (int j = jb; j < je; j++) single(a, aOff, b, bOff, c, cOff, i, j, k, ldc, acc);
         }
-        for (; i < to; i++) for (int j = 0; j < n; j++) single(a, b, c, i, j, k, ldc, acc);
     }
 
-    private static void tile4x4(float[] a, float[] b, float[] c, int i, int j, int k, int ldc, boolean acc) {
-        int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
-        int b0 = j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+    private static void tile4x4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int i, int j, int k,
+            int ldc, boolean acc) {
+        int a0 = aOff + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        int b0 = bOff + j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
@@ -91,33 +110,33 @@ public final class FloatGemm {
             w = FloatVector.fromArray(S, a, a3 + p);
             c30 = w.fma(x0, c30); c31 = w.fma(x1, c31); c32 = w.fma(x2, c32); c33 = w.fma(x3, c33);
         }
-        finish(a, b, c, i, j, k, ldc, acc, bound, 0, 0, KernelSpecies.sum(c00));
-        finish(a, b, c, i, j, k, ldc, acc, bound, 0, 1, KernelSpecies.sum(c01));
-        finish(a, b, c, i, j, k, ldc, acc, bound, 0, 2, KernelSpecies.sum(c02));
-        finish(a, b, c, i, j, k, ldc, acc, bound, 0, 3, KernelSpecies.sum(c03));
-        finish(a, b, c, i, j, k, ldc, acc, bound, 1, 0, KernelSpecies.sum(c10));
-        finish(a, b, c, i, j, k, ldc, acc, bound, 1, 1, KernelSpecies.sum(c11));
-        finish(a, b, c, i, j, k, ldc, acc, bound, 1, 2, KernelSpecies.sum(c12));
-        finish(a, b, c, i, j, k, ldc, acc, bound, 1, 3, KernelSpecies.sum(c13));
-        finish(a, b, c, i, j, k, ldc, acc, bound, 2, 0, KernelSpecies.sum(c20));
-        finish(a, b, c, i, j, k, ldc, acc, bound, 2, 1, KernelSpecies.sum(c21));
-        finish(a, b, c, i, j, k, ldc, acc, bound, 2, 2, KernelSpecies.sum(c22));
-        finish(a, b, c, i, j, k, ldc, acc, bound, 2, 3, KernelSpecies.sum(c23));
-        finish(a, b, c, i, j, k, ldc, acc, bound, 3, 0, KernelSpecies.sum(c30));
-        finish(a, b, c, i, j, k, ldc, acc, bound, 3, 1, KernelSpecies.sum(c31));
-        finish(a, b, c, i, j, k, ldc, acc, bound, 3, 2, KernelSpecies.sum(c32));
-        finish(a, b, c, i, j, k, ldc, acc, bound, 3, 3, KernelSpecies.sum(c33));
+        finish(a, b, c, a0 + 0 * k, b0 + 0 * k, cOff + (i + 0) * ldc + j + 0, k, acc, bound, KernelSpecies.sum(c00));
+        finish(a, b, c, a0 + 0 * k, b0 + 1 * k, cOff + (i + 0) * ldc + j + 1, k, acc, bound, KernelSpecies.sum(c01));
+        finish(a, b, c, a0 + 0 * k, b0 + 2 * k, cOff + (i + 0) * ldc + j + 2, k, acc, bound, KernelSpecies.sum(c02));
+        finish(a, b, c, a0 + 0 * k, b0 + 3 * k, cOff + (i + 0) * ldc + j + 3, k, acc, bound, KernelSpecies.sum(c03));
+        finish(a, b, c, a0 + 1 * k, b0 + 0 * k, cOff + (i + 1) * ldc + j + 0, k, acc, bound, KernelSpecies.sum(c10));
+        finish(a, b, c, a0 + 1 * k, b0 + 1 * k, cOff + (i + 1) * ldc + j + 1, k, acc, bound, KernelSpecies.sum(c11));
+        finish(a, b, c, a0 + 1 * k, b0 + 2 * k, cOff + (i + 1) * ldc + j + 2, k, acc, bound, KernelSpecies.sum(c12));
+        finish(a, b, c, a0 + 1 * k, b0 + 3 * k, cOff + (i + 1) * ldc + j + 3, k, acc, bound, KernelSpecies.sum(c13));
+        finish(a, b, c, a0 + 2 * k, b0 + 0 * k, cOff + (i + 2) * ldc + j + 0, k, acc, bound, KernelSpecies.sum(c20));
+        finish(a, b, c, a0 + 2 * k, b0 + 1 * k, cOff + (i + 2) * ldc + j + 1, k, acc, bound, KernelSpecies.sum(c21));
+        finish(a, b, c, a0 + 2 * k, b0 + 2 * k, cOff + (i + 2) * ldc + j + 2, k, acc, bound, KernelSpecies.sum(c22));
+        finish(a, b, c, a0 + 2 * k, b0 + 3 * k, cOff + (i + 2) * ldc + j + 3, k, acc, bound, KernelSpecies.sum(c23));
+        finish(a, b, c, a0 + 3 * k, b0 + 0 * k, cOff + (i + 3) * ldc + j + 0, k, acc, bound, KernelSpecies.sum(c30));
+        finish(a, b, c, a0 + 3 * k, b0 + 1 * k, cOff + (i + 3) * ldc + j + 1, k, acc, bound, KernelSpecies.sum(c31));
+        finish(a, b, c, a0 + 3 * k, b0 + 2 * k, cOff + (i + 3) * ldc + j + 2, k, acc, bound, KernelSpecies.sum(c32));
+        finish(a, b, c, a0 + 3 * k, b0 + 3 * k, cOff + (i + 3) * ldc + j + 3, k, acc, bound, KernelSpecies.sum(c33));
     }
 
-    private static void finish(float[] a, float[] b, float[] c, int i, int j, int k, int ldc, boolean acc,
-            int bound, int r, int t, float s) {
-        int ar = (i + r) * k, bt = (j + t) * k;
+    private static void finish(float[] a, float[] b, float[] c, int ar, int bt, int ci, int k, boolean acc,
+            int bound, float s) {
         for (int p = bound; p < k; p++) s += a[ar + p] * b[bt + p];
-        store(c, (i + r) * ldc + j + t, s, acc);
+        store(c, ci, s, acc);
     }
 
-    private static void single(float[] a, float[] b, float[] c, int i, int j, int k, int ldc, boolean acc) {
-        int ar = i * k, bt = j * k;
+    private static void single(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int i, int j, int k,
+            int ldc, boolean acc) {
+        int ar = aOff + i * k, bt = bOff + j * k;
         FloatVector v = FloatVector.zero(S);
         int bound = S.loopBound(k);
         for (int p = 0; p < bound; p += S.length()) {
@@ -125,7 +144,7 @@ public final class FloatGemm {
         }
         float s = KernelSpecies.sum(v);
         for (int p = bound; p < k; p++) s += a[ar + p] * b[bt + p];
-        store(c, i * ldc + j, s, acc);
+        store(c, cOff + i * ldc + j, s, acc);
     }
 
     private static void store(float[] c, int idx, float s, boolean acc) {

@@ -36,6 +36,38 @@ class FloatGemmTest {
         assertArrayEquals(one, two);
     }
 
+    @Test
+    void blockingOverBRowsKeepsEveryElementsSummationOrder() {
+        // k this long makes the L2 block of B only 4 rows, so 13 columns cross three block edges and a tail
+        Random rnd = new Random(11);
+        int m = 6, n = 13, k = 40_000;
+        float[] a = random(rnd, m * k), b = random(rnd, n * k), c = new float[m * n];
+        FloatGemm.multiply(a, b, c, m, n, k, n, false);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float[] one = new float[1];
+                FloatGemm.multiply(a, i * k, b, j * k, one, 0, 1, 1, k, 1, false);
+                assertEquals(one[0], c[i * n + j], 0f, "i=" + i + " j=" + j);
+            }
+        }
+    }
+
+    @Test
+    void subMatrixProductEqualsThatPartOfTheFullProduct() {
+        Random rnd = new Random(5);
+        int m = 17, n = 19, k = 33;
+        float[] a = random(rnd, m * k), b = random(rnd, n * k), full = new float[m * n];
+        FloatGemm.multiply(a, b, full, m, n, k, n, false);
+        float[] part = new float[m * n];
+        FloatGemm.multiply(a, 5 * k, b, 6 * k, part, 5 * n + 6, 8, 9, k, n, false);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                boolean inside = i >= 5 && i < 13 && j >= 6 && j < 15;
+                assertEquals(inside ? full[i * n + j] : 0f, part[i * n + j], 0f, "i=" + i + " j=" + j);
+            }
+        }
+    }
+
     private static float[] random(Random rnd, int len) {
         float[] v = new float[len];
         for (int i = 0; i < len; i++) v[i] = (float) rnd.nextGaussian();
