@@ -22,6 +22,9 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--layers", paramLabel = "N", description = "Decoder layers (default: the preset's). Fewer layers at the same shapes make quick per-layer measurements.")
+    Integer layers;
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.gguf|DIR", description = "A .gguf file, or a directory for a HF SafeTensors model.")
     Path output;
 
@@ -36,7 +39,8 @@ public final class SynthCommand implements Callable<Integer> {
         Path ggufFile = gguf ? output : output.toAbsolutePath().resolveSibling("." + output.getFileName() + ".synth.gguf");
         SyntheticModel.Result r;
         try {
-            r = SyntheticModel.writeGguf(p, t, seed, ggufFile);
+            var cfg = layers == null ? p.config() : p.config().withLayers(layers);
+            r = SyntheticModel.writeGguf(cfg, p.id(), t, seed, ggufFile);
             if (!gguf) {
                 try (var m = dev.whittle.core.model.ModelLoader.open(ggufFile)) {
                     dev.whittle.core.convert.ModelConverter.convert(m, output, dev.whittle.core.convert.ModelConverter.Target.SAFETENSORS, t, ConsoleProgress.forStderr());
@@ -45,7 +49,7 @@ public final class SynthCommand implements Callable<Integer> {
         } finally {
             if (!gguf) java.nio.file.Files.deleteIfExists(ggufFile);
         }
-        System.out.printf("wrote %s: %s, %,d parameters, %s of weights, seed %d%n", output, p.id(), r.parameters(), Units.bytes(r.bytes()), seed);
+        System.out.printf("wrote %s: %s%s, %,d parameters, %s of weights, seed %d%n", output, p.id(), layers == null ? "" : " (" + layers + " layers)", r.parameters(), Units.bytes(r.bytes()), seed);
         for (String f : r.fallbacks()) System.out.println("  fallback: " + f);
         return 0;
     }

@@ -38,4 +38,12 @@ public record ModelConfig(
     public int kvDim() { return numKvHeads * headDim; }
 
     public int qDim() { return numHeads * headDim; }
+
+    /** The same shapes with {@code layers} decoder layers (synthetic models cut short for quick measurements). */
+    public ModelConfig withLayers(int layers) {
+        if (layers < 1) throw new IllegalArgumentException("layers must be >= 1, got " + layers);
+        return new ModelConfig(architecture, hiddenSize, layers, numHeads, numKvHeads, headDim, intermediateSize, vocabSize,
+                contextLength, ropeTheta, ropeScaling, normEps, tieWordEmbeddings, attentionBias, mlpBias, hiddenAct,
+                slidingWindow, bosTokenId, eosTokenId);
+    }
 }
