@@ -1,42 +1,76 @@
 package dev.whittle.quantize;
 
+import dev.whittle.engine.kernel.FloatGemm;
+
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.stream.IntStream;
 
 /**
- * Dense Cholesky factorisations in double (row-major n × n), in place where possible: GPTQ's Hessians of wide layers
- * (an 11008-wide FFN input is a 970 MB matrix) must not be copied more than needed.
- * <p>Every loop reads rows, never columns (a column walk of a 5632-wide matrix misses cache on every element), and
- * every sum runs in a fixed order whatever the thread split, so results do not depend on the thread count.
+ * Dense Cholesky factorisation and triangular inverse in float32 (row-major n × n), blocked so that nearly all the
+ * work is the engine's register-tiled GEMM: GPTQ factors a 5632-wide Hessian per MLP, and the unblocked
+ * column-by-column version spent a minute per layer streaming rows from memory. Float32 is the reference's own
+ * precision (IST-DASLab/gptq factors a float32 Hessian with torch.linalg.cholesky); damping covers the rest.
+ * Sums run in a fixed order whatever the thread split, so results do not depend on the thread count.
  */
 final class Cholesky {
+    /** Columns per panel: the trailing update is a GEMM with k = NB. */
+    private static final int NB = 128;
+    /** Rows and columns per tile of the trailing update and of the inverse's products. */
+    private static final int TILE = 256;
+
     private Cholesky() {}
 
     /** Lower L with A = L Lᵀ, or empty if A is not (numerically) positive definite. A is not modified. */
-    static Optional<double[]> lower(double[] a, int n) {
-        double[] l = a.clone();
+    static Optional<float[]> lower(float[] a, int n) {
+        float[] l = a.clone();
         return lowerInPlace(l, n) ? Optional.of(l) : Optional.empty();
     }
 
     /**
      * Overwrites A's lower triangle with L (A = L Lᵀ) and zeroes the upper; false (A then garbage) if A is not
-     * positive definite. Column by column: column j needs, for each row i ≥ j, the dot product of the first j
-     * entries of rows i and j, which are both contiguous; the rows below j are split over threads.
+     * positive definite. Right-looking by panels of NB columns: factor the diagonal block, solve the rows below it
+     * against that block, then subtract the panel's outer product from the trailing lower triangle, tile by tile.
      */
-    static boolean lowerInPlace(double[] a, int n) {
-        for (int j = 0; j < n; j++) {
-            int rj = j * n;
-            double s = a[rj + j] - dot(a, rj, a, rj, j);
-            if (!(s > 0) || !Double.isFinite(s)) return false;
-            double d = Math.sqrt(s);
-            a[rj + j] = d;
-            final int jj = j;
-            forRows(j + 1, n, (long) j * (n - j), i -> {
+    static boolean lowerInPlace(float[] a, int n) {
+        for (int k0 = 0; k0 < n; k0 += NB) {
+            int k1 = Math.min(n, k0 + NB);
+            for (int j = k0; j < k1; j++) {
+                int rj = j * n;
+                double s = a[rj + j] - VectorDot.dot(a, rj + k0, a, rj + k0, j - k0);
+                if (!(s > 0) || !Double.isFinite(s)) return false;
+                float d = (float) Math.sqrt(s);
+                a[rj + j] = d;
+                for (int i = j + 1; i < k1; i++) {
+                    int ri = i * n;
+                    a[ri + j] = (a[ri + j] - VectorDot.dot(a, ri + k0, a, rj + k0, j - k0)) / d;
+                }
+            }
+            if (k1 == n) break;
+            final int p0 = k0, p1 = k1;
+            IntStream.range(k1, n).parallel().forEach(i -> {
                 int ri = i * n;
-                a[ri + jj] = (a[ri + jj] - dot(a, ri, a, rj, jj)) / d;
+                for (int j = p0; j < p1; j++) {
+                    int rj = j * n;
+                    a[ri + j] = (a[ri + j] - VectorDot.dot(a, ri + p0, a, rj + p0, j - p0)) / a[rj + j];
+                }
+            });
+            int w = k1 - k0;
+            int m = n - k1;
+            float[] neg = new float[m * w];
+            for (int i = 0; i < m; i++) for (int p = 0; p < w; p++) neg[i * w + p] = -a[(k1 + i) * n + k0 + p];
+            int tiles = (m + TILE - 1) / TILE;
+            IntStream.range(0, tiles * (tiles + 1) / 2).parallel().forEach(pair -> {
+                int bi = (int) ((Math.sqrt(8.0 * pair + 1) - 1) / 2); // pair = bi(bi+1)/2 + bj, bj ≤ bi
+                while (bi * (bi + 1) / 2 > pair) bi--;
+                while ((bi + 1) * (bi + 2) / 2 <= pair) bi++;
+                int bj = pair - bi * (bi + 1) / 2;
+                int i0 = bi * TILE, j0 = bj * TILE;
+                int ri = Math.min(TILE, m - i0), rj = Math.min(TILE, m - j0);
+                FloatGemm.multiply(neg, i0 * w, w, a, (p1 + j0) * n + p0, n, a, (p1 + i0) * n + p1 + j0, n, ri, rj, w, true);
             });
         }
-        for (int i = 0; i < n; i++) java.util.Arrays.fill(a, i * n + i + 1, (i + 1) * n, 0);
+        for (int i = 0; i < n; i++) Arrays.fill(a, i * n + i + 1, (i + 1) * n, 0f);
         return true;
     }
 
@@ -46,100 +80,69 @@ final class Cholesky {
      * R = J L̃ J upper triangular, so A⁻¹ = (R⁻¹)ᵀ R⁻¹ and, by uniqueness of the factor, U = R⁻¹ = J L̃⁻¹ J. One
      * factorisation and one triangular inverse: less than half the work of inverting and factoring again.
      */
-    static Optional<double[]> upperOfInverseInPlace(double[] a, int n) {
+    static Optional<float[]> upperOfInverseInPlace(float[] a, int n) {
         reverseInPlace(a, n);
         if (!lowerInPlace(a, n)) return Optional.empty();
-        double[] m = lowerInverse(a, n);
+        float[] m = lowerInverse(a, n);
         reverseInPlace(m, n);
         return Optional.of(m);
     }
 
-    static Optional<double[]> upperOfInverse(double[] a, int n) {
+    static Optional<float[]> upperOfInverse(float[] a, int n) {
         return upperOfInverseInPlace(a.clone(), n);
     }
 
-    /** Columns of M per parallel piece in {@link #lowerInverse}. */
-    private static final int COLUMN_CHUNK = 256;
-    /** Rows of M computed together, so each earlier row is read once per block rather than once per row. */
-    private static final int ROW_BLOCK = 16;
-
     /**
-     * M = L⁻¹ for lower-triangular L: row i of M is −(Σ_{k<i} L[i][k] · row k of M) / L[i][i], plus 1 / L[i][i]
-     * on the diagonal, each term a contiguous axpy over row k (zero beyond column k). Rows go in blocks of
-     * {@link #ROW_BLOCK}: the terms from rows before the block are added to all its rows in one pass over those
-     * rows (split by columns over threads), then the block's own rows are finished in order. Each element sums
-     * its terms with k ascending either way, so the result does not depend on the split.
+     * M = L⁻¹ for lower-triangular L, by block rows of NB: with T = L[I, :b0] · M[:b0, :b0] (a GEMM against Mᵀ,
+     * kept alongside so both operands are row-contiguous), row i of the block is
+     * M[i, j] = −(T[i, j] + Σ_{b0 ≤ k < i} L[i, k] M[k, j]) / L[i, i], M[i, i] = 1 / L[i, i]. Columns are independent,
+     * so the block's rows are finished in parallel over column ranges.
      */
-    private static double[] lowerInverse(double[] l, int n) {
-        double[] m = new double[n * n];
-        for (int i0 = 0; i0 < n; i0 += ROW_BLOCK) {
-            final int b0 = i0;
-            final int b1 = Math.min(n, i0 + ROW_BLOCK);
-            int pieces = (b0 + COLUMN_CHUNK - 1) / COLUMN_CHUNK;
-            java.util.function.IntConsumer piece = c -> {
-                int j0 = c * COLUMN_CHUNK;
-                int j1 = Math.min(b0, j0 + COLUMN_CHUNK);
-                for (int k = j0; k < b0; k++) {
-                    int rk = k * n;
-                    int end = Math.min(j1, k + 1);
-                    for (int i = b0; i < b1; i++) {
-                        double lik = l[i * n + k];
+    static float[] lowerInverse(float[] l, int n) {
+        float[] m = new float[n * n];
+        float[] mt = new float[n * n];
+        for (int b0 = 0; b0 < n; b0 += NB) {
+            final int r0 = b0;
+            final int r1 = Math.min(n, b0 + NB);
+            final int w = r1 - r0;
+            final float[] t = new float[w * Math.max(1, b0)];
+            if (b0 > 0) {
+                // M[p, j] = 0 for p < j, so column range [c0, c1) needs only p ≥ c0
+                int chunks = (b0 + TILE - 1) / TILE;
+                IntStream.range(0, chunks).parallel().forEach(c -> {
+                    int c0 = c * TILE, cw = Math.min(TILE, r0 - c0);
+                    FloatGemm.multiply(l, r0 * n + c0, n, mt, c0 * n + c0, n, t, c0, r0, w, cw, r0 - c0, false);
+                });
+            }
+            int chunks = (r1 + TILE - 1) / TILE;
+            IntStream.range(0, chunks).parallel().forEach(c -> {
+                int c0 = c * TILE, c1 = Math.min(r1, c0 + TILE);
+                for (int i = r0; i < r1; i++) {
+                    int ri = i * n;
+                    float inv = 1f / l[ri + i];
+                    int end = Math.min(c1, i);
+                    for (int j = c0; j < end; j++) m[ri + j] = j < r0 ? t[(i - r0) * r0 + j] : 0f;
+                    for (int k = r0; k < i; k++) {
+                        float lik = l[ri + k];
                         if (lik == 0) continue;
-                        int ri = i * n;
-                        for (int j = j0; j < end; j++) m[ri + j] += lik * m[rk + j];
+                        int rk = k * n;
+                        for (int j = c0; j < Math.min(end, k + 1); j++) m[ri + j] += lik * m[rk + j];
                     }
+                    for (int j = c0; j < end; j++) m[ri + j] *= -inv;
+                    if (i >= c0 && i < c1) m[ri + i] = inv;
                 }
-            };
-            if ((long) b0 * b0 * (b1 - b0) < 2_000_000) {
-                for (int c = 0; c < pieces; c++) piece.accept(c);
-            } else {
-                IntStream.range(0, pieces).parallel().forEach(piece);
-            }
-            for (int i = b0; i < b1; i++) {
-                int ri = i * n;
-                for (int k = b0; k < i; k++) {
-                    double lik = l[ri + k];
-                    if (lik == 0) continue;
-                    int rk = k * n;
-                    for (int j = 0; j <= k; j++) m[ri + j] += lik * m[rk + j];
-                }
-                double inv = 1.0 / l[ri + i];
-                for (int j = 0; j < i; j++) m[ri + j] *= -inv;
-                m[ri + i] = inv;
-            }
+            });
+            for (int i = r0; i < r1; i++) for (int j = 0; j <= i; j++) mt[j * n + i] = m[i * n + j];
         }
         return m;
     }
 
     /** A ← J A J (element (i, j) to (n−1−i, n−1−j)): a reversal of the flat array. */
-    private static void reverseInPlace(double[] a, int n) {
+    private static void reverseInPlace(float[] a, int n) {
         for (int lo = 0, hi = n * n - 1; lo < hi; lo++, hi--) {
-            double t = a[lo];
+            float t = a[lo];
             a[lo] = a[hi];
             a[hi] = t;
-        }
-    }
-
-    /** Σ_{k<len} a[ao+k]·b[bo+k] with four interleaved partial sums, combined in a fixed order. */
-    private static double dot(double[] a, int ao, double[] b, int bo, int len) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int k = 0;
-        for (; k + 4 <= len; k += 4) {
-            s0 += a[ao + k] * b[bo + k];
-            s1 += a[ao + k + 1] * b[bo + k + 1];
-            s2 += a[ao + k + 2] * b[bo + k + 2];
-            s3 += a[ao + k + 3] * b[bo + k + 3];
-        }
-        for (; k < len; k++) s0 += a[ao + k] * b[bo + k];
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /** Runs body over [from, to) on all cores when the work (multiply-adds) is worth it, else on the caller. */
-    private static void forRows(int from, int to, long work, java.util.function.IntConsumer body) {
-        if (work < 200_000) {
-            for (int i = from; i < to; i++) body.accept(i);
-        } else {
-            IntStream.range(from, to).parallel().forEach(body);
         }
     }
 }

@@ -6,6 +6,8 @@ import dev.whittle.core.tensor.DType;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Optional;
+import dev.whittle.engine.kernel.FloatGemm;
+
 import java.util.stream.IntStream;
 
 /**
@@ -22,7 +24,9 @@ import java.util.stream.IntStream;
  *   <li>without act-order a block's scale is fitted, exactly as the format's quantizer, from the updated weights
  *       when its first column is reached (k-quants: the whole 256-element super-block, all its sub-block scales).</li>
  * </ol>
- * Rows are independent given Hinv and run in parallel.
+ * Rows are independent given Hinv: each lazy batch quantizes its columns for all rows in parallel, then the
+ * batch's error reaches the remaining columns as one float GEMM, X[:, b2:] −= Err · Hinv[b1:b2, b2:], the
+ * reference's own {@code W[:, i2:] -= Err1.matmul(Hinv[i1:i2, i2:])} in float32.
  */
 public final class Gptq {
     /** @param percDamp fraction of mean(diag H) added to the diagonal; @param blockSize lazy-batch width */
@@ -48,13 +52,6 @@ public final class Gptq {
      */
     public record Result(DType type, byte[] data, float[] dequantized, double damp, int dampTries, int deadColumns) {}
 
-    /**
-     * Weight rows quantized together: they share each read of a Hinv row in the lazy updates, which otherwise
-     * stream the whole (up to 250 MB) factor once per weight row. Rows stay independent, so results are the
-     * same as one row at a time.
-     */
-    private static final int ROW_GROUP = 8;
-
     private Gptq() {}
 
     /** Whether GPTQ can target {@code type}. */
@@ -68,7 +65,7 @@ public final class Gptq {
      * damped inverse in that order. Computing it once per Hessian instead of once per weight saves three of a
      * Llama layer's seven factorisations.
      */
-    public record Prepared(int cols, boolean[] dead, int[] order, double[] hinv, double damp, int dampTries) {
+    public record Prepared(int cols, boolean[] dead, int[] order, float[] hinv, double damp, int dampTries) {
         int deadCount() {
             int d = 0;
             for (boolean b : dead) if (b) d++;
@@ -79,34 +76,37 @@ public final class Gptq {
     /** Factors the Hessian {@code h} (cols × cols, row-major; not modified) for {@link #quantize(float[], int, int, Prepared, DType, Options)}. */
     public static Prepared prepare(double[] h, int cols, Options options) {
         if (h.length != cols * cols) throw new IllegalArgumentException("Hessian of " + h.length + " entries is not " + cols + "x" + cols);
-        double[] hm = h.clone();
         boolean[] dead = new boolean[cols];
+        double[] diag = new double[cols];
         for (int i = 0; i < cols; i++) {
-            if (hm[i * cols + i] == 0) {
-                hm[i * cols + i] = 1;
+            diag[i] = h[i * cols + i];
+            if (diag[i] == 0) {
+                diag[i] = 1;
                 dead[i] = true;
             }
         }
         int[] perm = IntStream.range(0, cols).toArray();
         if (options.actOrder()) {
-            double[] diag = new double[cols];
-            for (int i = 0; i < cols; i++) diag[i] = hm[i * cols + i];
             perm = IntStream.range(0, cols).boxed().sorted(Comparator.comparingDouble((Integer i) -> -diag[i]))
                     .mapToInt(Integer::intValue).toArray();
         }
-        double[] hp = options.actOrder() ? permute(hm, cols, perm) : hm;
         double mean = 0;
-        for (int i = 0; i < cols; i++) mean += hp[i * cols + i];
+        for (int i = 0; i < cols; i++) mean += diag[i];
         mean /= cols;
         double damp = options.percDamp() * mean;
         if (!(damp > 0)) damp = options.percDamp();
-        Optional<double[]> u = Optional.empty();
+        Optional<float[]> u = Optional.empty();
         int tries = 0;
+        float[] hd = new float[cols * cols];
         while (u.isEmpty()) {
             if (++tries > 12) throw new IllegalStateException("Hessian not positive definite even with damping " + damp);
-            double[] hd = tries == 1 ? hp : hp.clone();
-            if (tries == 1) hp = hp.clone(); // keep an undamped copy for a retry
-            for (int i = 0; i < cols; i++) hd[i * cols + i] += damp;
+            // the damped, permuted Hessian in float32, rebuilt from the double sums on every try
+            final int[] order = perm;
+            IntStream.range(0, cols).parallel().forEach(i -> {
+                int src = order[i] * cols;
+                for (int j = 0; j < cols; j++) hd[i * cols + j] = (float) h[src + order[j]];
+            });
+            for (int i = 0; i < cols; i++) hd[i * cols + i] = (float) (diag[perm[i]] + damp);
             u = Cholesky.upperOfInverseInPlace(hd, cols);
             if (u.isEmpty()) damp *= 10;
         }
@@ -177,99 +177,86 @@ public final class Gptq {
             if (deadCols[i]) for (int r = 0; r < rows; r++) wm[r * cols + i] = 0;
         }
         int dead = prepared.deadCount();
-        int[] perm = prepared.order();
-        double[] hinv = prepared.hinv();
+        int[] order = prepared.order();
+        float[] hinv = prepared.hinv();
         double damp = prepared.damp();
         int tries = prepared.dampTries();
         int groups = (cols + bsz - 1) / bsz; // integer grids may end in a shorter group
         int rowBytes = groups * grid.blockBytes();
         byte[] data = new byte[rows * rowBytes];
         float[] deq = new float[rows * cols];
-        int[] order = perm;
         boolean act = options.actOrder();
         // a block's columns must have every earlier column's update when it is fitted: either the block lies inside
         // one lazy batch (batch a multiple of the block) or starts a batch (block a multiple of the batch)
         int bs = options.blockSize() % bsz == 0 || bsz % options.blockSize() == 0 ? options.blockSize() : bsz;
-        int rowGroups = (rows + ROW_GROUP - 1) / ROW_GROUP;
-        IntStream.range(0, rowGroups).parallel().forEach(rg -> {
-            int r0 = rg * ROW_GROUP;
-            int nr = Math.min(ROW_GROUP, rows - r0);
-            float[][] params = new float[nr][groups * np];
-            boolean[][] fitted = new boolean[nr][groups];
-            float[][] x = new float[nr][cols];
-            int[][] codes = new int[nr][cols];
-            double[][] err = new double[nr][bs];
-            double[][] acc = new double[nr][];
-            for (int q = 0; q < nr; q++) {
-                int r = r0 + q;
-                if (act) {
-                    // static groups: scales from the original (dead-zeroed) weights, in file column order
-                    for (int g = 0; g < groups; g++) {
-                        grid.fit(wm, r * cols + g * bsz, params[q], g * np);
-                        fitted[q][g] = true;
-                    }
+        // x: the weights in processing order, updated as columns are quantized
+        float[] x = new float[rows * cols];
+        float[] params = new float[rows * groups * np];
+        boolean[] fitted = new boolean[rows * groups];
+        int[] codes = new int[rows * cols];
+        IntStream.range(0, rows).parallel().forEach(r -> {
+            if (act) {
+                // static groups: scales from the original (dead-zeroed) weights, in file column order
+                for (int g = 0; g < groups; g++) {
+                    grid.fit(wm, r * cols + g * bsz, params, (r * groups + g) * np);
+                    fitted[r * groups + g] = true;
                 }
-                for (int i = 0; i < cols; i++) x[q][i] = wm[r * cols + order[i]];
             }
-            for (int i1 = 0; i1 < cols; i1 += bs) {
-                int i2 = Math.min(cols, i1 + bs);
-                for (int i = i1; i < i2; i++) {
+            for (int i = 0; i < cols; i++) x[r * cols + i] = wm[r * cols + order[i]];
+        });
+        int rowChunks = Math.max(1, Math.min(rows, 4 * Runtime.getRuntime().availableProcessors()));
+        for (int i1 = 0; i1 < cols; i1 += bs) {
+            final int b1 = i1;
+            final int b2 = Math.min(cols, i1 + bs);
+            final int bw = b2 - b1;
+            // -(w - q)/Hinv_ii of every row's batch columns: the left operand of the lazy update
+            float[] negErr = new float[rows * bw];
+            IntStream.range(0, rows).parallel().forEach(r -> {
+                int xr = r * cols;
+                for (int i = b1; i < b2; i++) {
                     int col = order[i];
                     int g = col / bsz;
+                    int po = (r * groups + g) * np;
+                    if (!fitted[r * groups + g]) {
+                        // no act-order: col == i, and columns i .. i+bsz-1 have all updates from earlier columns
+                        // (within the lazy batch eagerly, from earlier batches at each batch's end)
+                        grid.fit(x, xr + i, params, po);
+                        fitted[r * groups + g] = true;
+                    }
+                    float xi = x[xr + i];
+                    int code = grid.code(xi, params, po, col % bsz);
+                    float v = grid.value(code, params, po, col % bsz);
+                    codes[r * cols + col] = code;
+                    deq[r * cols + col] = v;
                     int hb = i * cols;
-                    for (int q = 0; q < nr; q++) {
-                        float[] xq = x[q];
-                        if (!fitted[q][g]) {
-                            // no act-order: col == i, and columns i .. i+bsz-1 have all updates from earlier columns
-                            // (within the lazy batch eagerly, from earlier batches at each batch's end)
-                            grid.fit(xq, i, params[q], g * np);
-                            fitted[q][g] = true;
-                        }
-                        int code = grid.code(xq[i], params[q], g * np, col % bsz);
-                        float v = grid.value(code, params[q], g * np, col % bsz);
-                        codes[q][col] = code;
-                        deq[(r0 + q) * cols + col] = v;
-                        double e = (xq[i] - v) / hinv[hb + i];
-                        err[q][i - i1] = e;
-                        for (int j = i + 1; j < i2; j++) xq[j] -= (float) (e * hinv[hb + j]);
-                    }
+                    float e = (xi - v) / hinv[hb + i];
+                    negErr[r * bw + i - b1] = -e;
+                    for (int j = i + 1; j < b2; j++) x[xr + j] -= e * hinv[hb + j];
                 }
-                if (i2 < cols) {
-                    for (int q = 0; q < nr; q++) {
-                        if (acc[q] == null || acc[q].length < cols - i2) acc[q] = new double[cols - i2];
-                        else Arrays.fill(acc[q], 0, cols - i2, 0);
-                    }
-                    // each row of Hinv is read once for the whole group of weight rows
-                    for (int k = i1; k < i2; k++) {
-                        int hb = k * cols;
-                        for (int q = 0; q < nr; q++) {
-                            double e = err[q][k - i1];
-                            if (e == 0) continue;
-                            double[] aq = acc[q];
-                            for (int j = i2; j < cols; j++) aq[j - i2] += e * hinv[hb + j];
-                        }
-                    }
-                    for (int q = 0; q < nr; q++) {
-                        for (int j = i2; j < cols; j++) x[q][j] -= (float) acc[q][j - i2];
-                    }
+            });
+            if (b2 < cols) {
+                // X[:, b2:] += (-Err) · Hinv[b1:b2, b2:], with Hinv's block transposed so both operands are rows
+                int rest = cols - b2;
+                float[] hT = new float[rest * bw];
+                for (int k = 0; k < bw; k++) {
+                    int hb = (b1 + k) * cols + b2;
+                    for (int j = 0; j < rest; j++) hT[j * bw + k] = hinv[hb + j];
                 }
+                IntStream.range(0, rowChunks).parallel().forEach(c -> {
+                    int r0 = (int) ((long) rows * c / rowChunks), r1 = (int) ((long) rows * (c + 1) / rowChunks);
+                    if (r1 > r0) FloatGemm.multiply(negErr, r0 * bw, bw, hT, 0, bw, x, r0 * cols + b2, cols, r1 - r0, rest, bw, true);
+                });
             }
+        }
+        IntStream.range(0, rows).parallel().forEach(r -> {
             byte[] block = new byte[grid.blockBytes()];
-            for (int q = 0; q < nr; q++) {
-                int r = r0 + q;
-                for (int g = 0; g < groups; g++) {
-                    Arrays.fill(block, (byte) 0);
-                    grid.pack(params[q], g * np, codes[q], g * bsz, block, 0);
-                    System.arraycopy(block, 0, data, r * rowBytes + g * block.length, block.length);
-                }
+            for (int g = 0; g < groups; g++) {
+                Arrays.fill(block, (byte) 0);
+                grid.pack(params, (r * groups + g) * np, codes, r * cols + g * bsz, block, 0);
+                System.arraycopy(block, 0, data, r * rowBytes + g * block.length, block.length);
             }
         });
         return new Result(type, data, deq, damp, tries, dead);
     }
 
-    private static double[] permute(double[] h, int n, int[] perm) {
-        double[] out = new double[n * n];
-        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) out[i * n + j] = h[perm[i] * n + perm[j]];
-        return out;
-    }
 }

@@ -9,16 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CholeskyTest {
     /** A random symmetric positive definite n × n matrix: B Bᵀ / n + I/10. */
-    private static double[] spd(int n, long seed) {
+    private static float[] spd(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         double[] b = new double[n * n];
         for (int i = 0; i < b.length; i++) b[i] = r.nextDouble(-1, 1);
-        double[] a = new double[n * n];
+        float[] a = new float[n * n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 double s = 0;
                 for (int k = 0; k < n; k++) s += b[i * n + k] * b[j * n + k];
-                a[i * n + j] = s / n + (i == j ? 0.1 : 0);
+                a[i * n + j] = (float) (s / n + (i == j ? 0.1 : 0));
             }
         }
         return a;
@@ -27,24 +27,24 @@ class CholeskyTest {
     @Test
     void lowerFactorReproducesTheMatrix() {
         int n = 301;
-        double[] a = spd(n, 3);
-        double[] l = Cholesky.lower(a, n).orElseThrow();
+        float[] a = spd(n, 3);
+        float[] l = Cholesky.lower(a, n).orElseThrow();
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 if (j > i) assertEquals(0, l[i * n + j], "upper part zero");
                 double s = 0;
-                for (int k = 0; k < n; k++) s += l[i * n + k] * l[j * n + k];
-                assertEquals(a[i * n + j], s, 1e-10, "L Lᵀ at " + i + "," + j);
+                for (int k = 0; k < n; k++) s += (double) l[i * n + k] * l[j * n + k];
+                assertEquals(a[i * n + j], s, 2e-5, "L Lᵀ at " + i + "," + j);
             }
         }
     }
 
-    /** GPTQ's Hinv: U upper with positive diagonal and Uᵀ U A = I; n large enough for the parallel paths. */
+    /** GPTQ's Hinv: U upper with positive diagonal and Uᵀ U A = I to float32 accuracy; n spans several panels and tiles. */
     @Test
     void upperFactorOfTheInverse() {
         int n = 700;
-        double[] a = spd(n, 5);
-        double[] u = Cholesky.upperOfInverse(a, n).orElseThrow();
+        float[] a = spd(n, 5);
+        float[] u = Cholesky.upperOfInverse(a, n).orElseThrow();
         double[] utu = new double[n * n];
         for (int i = 0; i < n; i++) {
             assertTrue(u[i * n + i] > 0, "positive diagonal");
@@ -53,7 +53,7 @@ class CholeskyTest {
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 double s = 0;
-                for (int k = 0; k < n; k++) s += u[k * n + i] * u[k * n + j];
+                for (int k = 0; k < n; k++) s += (double) u[k * n + i] * u[k * n + j];
                 utu[i * n + j] = s;
             }
         }
@@ -61,7 +61,7 @@ class CholeskyTest {
             for (int j = 0; j < n; j++) {
                 double s = 0;
                 for (int k = 0; k < n; k++) s += utu[i * n + k] * a[k * n + j];
-                assertEquals(i == j ? 1 : 0, s, 1e-8, "Uᵀ U A at " + i + "," + j);
+                assertEquals(i == j ? 1 : 0, s, 1e-3, "Uᵀ U A at " + i + "," + j);
             }
         }
     }

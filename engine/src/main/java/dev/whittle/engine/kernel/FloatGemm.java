@@ -32,7 +32,7 @@ public final class FloatGemm {
 
     /** Single-threaded GEMM; see the class comment for the contract. */
     public static void multiply(float[] a, float[] b, float[] c, int m, int n, int k, int ldc, boolean accumulate) {
-        rows(a, 0, b, 0, c, 0, 0, m, n, k, ldc, accumulate);
+        rows(a, 0, k, b, 0, k, c, 0, 0, m, n, k, ldc, accumulate);
     }
 
     /**
@@ -41,7 +41,16 @@ public final class FloatGemm {
      */
     public static void multiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n, int k,
             int ldc, boolean accumulate) {
-        rows(a, aOff, b, bOff, c, cOff, 0, m, n, k, ldc, accumulate);
+        rows(a, aOff, k, b, bOff, k, c, cOff, 0, m, n, k, ldc, accumulate);
+    }
+
+    /**
+     * Single-threaded GEMM on strided sub-matrices: row i of A starts at {@code a[aOff + i*lda]}, row j of B at
+     * {@code b[bOff + j*ldb]} (k floats used of each), so blocks of a larger row-major matrix need no packing.
+     */
+    public static void multiply(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+            int m, int n, int k, boolean accumulate) {
+        rows(a, aOff, lda, b, bOff, ldb, c, cOff, 0, m, n, k, ldc, accumulate);
     }
 
     /** Multi-threaded GEMM splitting the m rows over {@code threads} workers; results match {@link #multiply}. */
@@ -58,7 +67,7 @@ public final class FloatGemm {
             for (int t = 0; t < threads; t++) {
                 int from = Math.min(m, blocks * t / threads * 4);
                 int to = Math.min(m, blocks * (t + 1) / threads * 4);
-                if (from < to) parts.add(pool.submit(() -> rows(a, 0, b, 0, c, 0, from, to, n, k, ldc, accumulate)));
+                if (from < to) parts.add(pool.submit(() -> rows(a, 0, k, b, 0, k, c, 0, from, to, n, k, ldc, accumulate)));
             }
             for (Future<?> f : parts) f.get();
         } catch (InterruptedException e) {
@@ -74,25 +83,25 @@ public final class FloatGemm {
     /** Bytes of B kept hot while all rows of A sweep them: half of a 1-2 MB L2. */
     private static final int B_BLOCK_BYTES = 512 * 1024;
 
-    private static void rows(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int from, int to, int n,
-            int k, int ldc, boolean acc) {
-        int nb = Math.max(4, B_BLOCK_BYTES / 4 / Math.max(1, k) & ~3);
+    private static void rows(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int from,
+            int to, int n, int k, int ldc, boolean acc) {
+        int nb = Math.max(4, B_BLOCK_BYTES / 4 / Math.max(1, k) & ~3); // rows of B kept hot
         for (int jb = 0; jb < n; jb += nb) {
             int je = Math.min(n, jb + nb);
             int i = from;
             for (; i + 4 <= to; i += 4) {
                 int j = jb;
-                for (; j + 4 <= je; j += 4) tile4x4(a, aOff, b, bOff, c, cOff, i, j, k, ldc, acc);
-                for (; j < je; j++) for (int r = 0; r < 4; r++) single(a, aOff, b, bOff, c, cOff, i + r, j, k, ldc, acc);
+                for (; j + 4 <= je; j += 4) tile4x4(a, aOff, lda, b, bOff, ldb, c, cOff, i, j, k, ldc, acc);
+                for (; j < je; j++) for (int r = 0; r < 4; r++) single(a, aOff, lda, b, bOff, ldb, c, cOff, i + r, j, k, ldc, acc);
             }
-            for (; i < to; i++) for (int j = jb; j < je; j++) single(a, aOff, b, bOff, c, cOff, i, j, k, ldc, acc);
+            for (; i < to; i++) for (int j = jb; j < je; j++) single(a, aOff, lda, b, bOff, ldb, c, cOff, i, j, k, ldc, acc);
         }
     }
 
-    private static void tile4x4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int i, int j, int k,
-            int ldc, boolean acc) {
-        int a0 = aOff + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
-        int b0 = bOff + j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+    private static void tile4x4(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int i,
+            int j, int k, int ldc, boolean acc) {
+        int a0 = aOff + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        int b0 = bOff + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
@@ -110,22 +119,22 @@ public final class FloatGemm {
             w = FloatVector.fromArray(S, a, a3 + p);
             c30 = w.fma(x0, c30); c31 = w.fma(x1, c31); c32 = w.fma(x2, c32); c33 = w.fma(x3, c33);
         }
-        finish(a, b, c, a0 + 0 * k, b0 + 0 * k, cOff + (i + 0) * ldc + j + 0, k, acc, bound, KernelSpecies.sum(c00));
-        finish(a, b, c, a0 + 0 * k, b0 + 1 * k, cOff + (i + 0) * ldc + j + 1, k, acc, bound, KernelSpecies.sum(c01));
-        finish(a, b, c, a0 + 0 * k, b0 + 2 * k, cOff + (i + 0) * ldc + j + 2, k, acc, bound, KernelSpecies.sum(c02));
-        finish(a, b, c, a0 + 0 * k, b0 + 3 * k, cOff + (i + 0) * ldc + j + 3, k, acc, bound, KernelSpecies.sum(c03));
-        finish(a, b, c, a0 + 1 * k, b0 + 0 * k, cOff + (i + 1) * ldc + j + 0, k, acc, bound, KernelSpecies.sum(c10));
-        finish(a, b, c, a0 + 1 * k, b0 + 1 * k, cOff + (i + 1) * ldc + j + 1, k, acc, bound, KernelSpecies.sum(c11));
-        finish(a, b, c, a0 + 1 * k, b0 + 2 * k, cOff + (i + 1) * ldc + j + 2, k, acc, bound, KernelSpecies.sum(c12));
-        finish(a, b, c, a0 + 1 * k, b0 + 3 * k, cOff + (i + 1) * ldc + j + 3, k, acc, bound, KernelSpecies.sum(c13));
-        finish(a, b, c, a0 + 2 * k, b0 + 0 * k, cOff + (i + 2) * ldc + j + 0, k, acc, bound, KernelSpecies.sum(c20));
-        finish(a, b, c, a0 + 2 * k, b0 + 1 * k, cOff + (i + 2) * ldc + j + 1, k, acc, bound, KernelSpecies.sum(c21));
-        finish(a, b, c, a0 + 2 * k, b0 + 2 * k, cOff + (i + 2) * ldc + j + 2, k, acc, bound, KernelSpecies.sum(c22));
-        finish(a, b, c, a0 + 2 * k, b0 + 3 * k, cOff + (i + 2) * ldc + j + 3, k, acc, bound, KernelSpecies.sum(c23));
-        finish(a, b, c, a0 + 3 * k, b0 + 0 * k, cOff + (i + 3) * ldc + j + 0, k, acc, bound, KernelSpecies.sum(c30));
-        finish(a, b, c, a0 + 3 * k, b0 + 1 * k, cOff + (i + 3) * ldc + j + 1, k, acc, bound, KernelSpecies.sum(c31));
-        finish(a, b, c, a0 + 3 * k, b0 + 2 * k, cOff + (i + 3) * ldc + j + 2, k, acc, bound, KernelSpecies.sum(c32));
-        finish(a, b, c, a0 + 3 * k, b0 + 3 * k, cOff + (i + 3) * ldc + j + 3, k, acc, bound, KernelSpecies.sum(c33));
+        finish(a, b, c, a0, b0, cOff + (i + 0) * ldc + j + 0, k, acc, bound, KernelSpecies.sum(c00));
+        finish(a, b, c, a0, b1, cOff + (i + 0) * ldc + j + 1, k, acc, bound, KernelSpecies.sum(c01));
+        finish(a, b, c, a0, b2, cOff + (i + 0) * ldc + j + 2, k, acc, bound, KernelSpecies.sum(c02));
+        finish(a, b, c, a0, b3, cOff + (i + 0) * ldc + j + 3, k, acc, bound, KernelSpecies.sum(c03));
+        finish(a, b, c, a1, b0, cOff + (i + 1) * ldc + j + 0, k, acc, bound, KernelSpecies.sum(c10));
+        finish(a, b, c, a1, b1, cOff + (i + 1) * ldc + j + 1, k, acc, bound, KernelSpecies.sum(c11));
+        finish(a, b, c, a1, b2, cOff + (i + 1) * ldc + j + 2, k, acc, bound, KernelSpecies.sum(c12));
+        finish(a, b, c, a1, b3, cOff + (i + 1) * ldc + j + 3, k, acc, bound, KernelSpecies.sum(c13));
+        finish(a, b, c, a2, b0, cOff + (i + 2) * ldc + j + 0, k, acc, bound, KernelSpecies.sum(c20));
+        finish(a, b, c, a2, b1, cOff + (i + 2) * ldc + j + 1, k, acc, bound, KernelSpecies.sum(c21));
+        finish(a, b, c, a2, b2, cOff + (i + 2) * ldc + j + 2, k, acc, bound, KernelSpecies.sum(c22));
+        finish(a, b, c, a2, b3, cOff + (i + 2) * ldc + j + 3, k, acc, bound, KernelSpecies.sum(c23));
+        finish(a, b, c, a3, b0, cOff + (i + 3) * ldc + j + 0, k, acc, bound, KernelSpecies.sum(c30));
+        finish(a, b, c, a3, b1, cOff + (i + 3) * ldc + j + 1, k, acc, bound, KernelSpecies.sum(c31));
+        finish(a, b, c, a3, b2, cOff + (i + 3) * ldc + j + 2, k, acc, bound, KernelSpecies.sum(c32));
+        finish(a, b, c, a3, b3, cOff + (i + 3) * ldc + j + 3, k, acc, bound, KernelSpecies.sum(c33));
     }
 
     private static void finish(float[] a, float[] b, float[] c, int ar, int bt, int ci, int k, boolean acc,
@@ -134,9 +143,9 @@ public final class FloatGemm {
         store(c, ci, s, acc);
     }
 
-    private static void single(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int i, int j, int k,
-            int ldc, boolean acc) {
-        int ar = aOff + i * k, bt = bOff + j * k;
+    private static void single(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int i,
+            int j, int k, int ldc, boolean acc) {
+        int ar = aOff + i * lda, bt = bOff + j * ldb;
         FloatVector v = FloatVector.zero(S);
         int bound = S.loopBound(k);
         for (int p = 0; p < bound; p += S.length()) {

@@ -68,6 +68,21 @@ class FloatGemmTest {
         }
     }
 
+    @Test
+    void stridedOperandsEqualPackedOnes() {
+        // a 9 x 21 block (k = 21) of a 30-wide matrix A and a 7 x 21 block of a 40-wide B, against packed copies
+        Random rnd = new Random(9);
+        float[] bigA = random(rnd, 20 * 30), bigB = random(rnd, 12 * 40);
+        int m = 9, n = 7, k = 21;
+        float[] a = new float[m * k], b = new float[n * k];
+        for (int i = 0; i < m; i++) System.arraycopy(bigA, (i + 2) * 30 + 5, a, i * k, k);
+        for (int j = 0; j < n; j++) System.arraycopy(bigB, (j + 3) * 40 + 11, b, j * k, k);
+        float[] packed = new float[m * n], strided = new float[m * n];
+        FloatGemm.multiply(a, b, packed, m, n, k, n, false);
+        FloatGemm.multiply(bigA, 2 * 30 + 5, 30, bigB, 3 * 40 + 11, 40, strided, 0, n, m, n, k, false);
+        assertArrayEquals(packed, strided);
+    }
+
     private static float[] random(Random rnd, int len) {
         float[] v = new float[len];
         for (int i = 0; i < len; i++) v[i] = (float) rnd.nextGaussian();
