@@ -1,6 +1,6 @@
 package dev.whittle.quantize;
 
-import dev.whittle.engine.kernel.FloatGemm;
+import dev.whittle.engine.kernel.OuterProductGemm;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -8,7 +8,7 @@ import java.util.stream.IntStream;
 
 /**
  * Dense Cholesky factorisation and triangular inverse in float32 (row-major n × n), blocked so that nearly all the
- * work is the engine's register-tiled GEMM: GPTQ factors a 5632-wide Hessian per MLP, and the unblocked
+ * work is the engine's outer-product GEMM: GPTQ factors a 5632-wide Hessian per MLP, and the unblocked
  * column-by-column version spent a minute per layer streaming rows from memory. Float32 is the reference's own
  * precision (IST-DASLab/gptq factors a float32 Hessian with torch.linalg.cholesky); damping covers the rest.
  * Sums run in a fixed order whatever the thread split, so results do not depend on the thread count.
@@ -57,8 +57,16 @@ final class Cholesky {
             });
             int w = k1 - k0;
             int m = n - k1;
-            float[] neg = new float[m * w];
-            for (int i = 0; i < m; i++) for (int p = 0; p < w; p++) neg[i * w + p] = -a[(k1 + i) * n + k0 + p];
+            // the panel transposed (w × m), and negated for the left operand: A22 += (−P) Pᵀ
+            float[] pt = new float[w * m];
+            float[] neg = new float[w * m];
+            for (int i = 0; i < m; i++) {
+                for (int p = 0; p < w; p++) {
+                    float v = a[(k1 + i) * n + k0 + p];
+                    pt[p * m + i] = v;
+                    neg[p * m + i] = -v;
+                }
+            }
             int tiles = (m + TILE - 1) / TILE;
             IntStream.range(0, tiles * (tiles + 1) / 2).parallel().forEach(pair -> {
                 int bi = (int) ((Math.sqrt(8.0 * pair + 1) - 1) / 2); // pair = bi(bi+1)/2 + bj, bj ≤ bi
@@ -67,7 +75,7 @@ final class Cholesky {
                 int bj = pair - bi * (bi + 1) / 2;
                 int i0 = bi * TILE, j0 = bj * TILE;
                 int ri = Math.min(TILE, m - i0), rj = Math.min(TILE, m - j0);
-                FloatGemm.multiply(neg, i0 * w, w, a, (p1 + j0) * n + p0, n, a, (p1 + i0) * n + p1 + j0, n, ri, rj, w, true);
+                OuterProductGemm.multiply(neg, i0, 1, m, pt, j0, m, a, (p1 + i0) * n + p1 + j0, n, ri, rj, w, true);
             });
         }
         for (int i = 0; i < n; i++) Arrays.fill(a, i * n + i + 1, (i + 1) * n, 0f);
@@ -93,14 +101,13 @@ final class Cholesky {
     }
 
     /**
-     * M = L⁻¹ for lower-triangular L, by block rows of NB: with T = L[I, :b0] · M[:b0, :b0] (a GEMM against Mᵀ,
-     * kept alongside so both operands are row-contiguous), row i of the block is
+     * M = L⁻¹ for lower-triangular L, by block rows of NB: with T = L[I, :b0] · M[:b0, :b0] (a GEMM), row i of the
+     * block is
      * M[i, j] = −(T[i, j] + Σ_{b0 ≤ k < i} L[i, k] M[k, j]) / L[i, i], M[i, i] = 1 / L[i, i]. Columns are independent,
      * so the block's rows are finished in parallel over column ranges.
      */
     static float[] lowerInverse(float[] l, int n) {
         float[] m = new float[n * n];
-        float[] mt = new float[n * n];
         for (int b0 = 0; b0 < n; b0 += NB) {
             final int r0 = b0;
             final int r1 = Math.min(n, b0 + NB);
@@ -111,7 +118,7 @@ final class Cholesky {
                 int chunks = (b0 + TILE - 1) / TILE;
                 IntStream.range(0, chunks).parallel().forEach(c -> {
                     int c0 = c * TILE, cw = Math.min(TILE, r0 - c0);
-                    FloatGemm.multiply(l, r0 * n + c0, n, mt, c0 * n + c0, n, t, c0, r0, w, cw, r0 - c0, false);
+                    OuterProductGemm.multiply(l, r0 * n + c0, n, 1, m, c0 * n + c0, n, t, c0, r0, w, cw, r0 - c0, false);
                 });
             }
             int chunks = (r1 + TILE - 1) / TILE;
@@ -132,7 +139,6 @@ final class Cholesky {
                     if (i >= c0 && i < c1) m[ri + i] = inv;
                 }
             });
-            for (int i = r0; i < r1; i++) for (int j = 0; j <= i; j++) mt[j * n + i] = m[i * n + j];
         }
         return m;
     }

@@ -6,7 +6,7 @@ import dev.whittle.core.tensor.DType;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Optional;
-import dev.whittle.engine.kernel.FloatGemm;
+import dev.whittle.engine.kernel.OuterProductGemm;
 
 import java.util.stream.IntStream;
 
@@ -204,7 +204,7 @@ public final class Gptq {
             }
             for (int i = 0; i < cols; i++) x[r * cols + i] = wm[r * cols + order[i]];
         });
-        int rowChunks = Math.max(1, Math.min(rows, 4 * Runtime.getRuntime().availableProcessors()));
+        int rowChunks = Math.max(1, Math.min(rows / 4, Runtime.getRuntime().availableProcessors()));
         for (int i1 = 0; i1 < cols; i1 += bs) {
             final int b1 = i1;
             final int b2 = Math.min(cols, i1 + bs);
@@ -235,16 +235,14 @@ public final class Gptq {
                 }
             });
             if (b2 < cols) {
-                // X[:, b2:] += (-Err) · Hinv[b1:b2, b2:], with Hinv's block transposed so both operands are rows
+                // X[:, b2:] += (-Err) · Hinv[b1:b2, b2:]: Hinv's rows are already the GEMM's right operand
                 int rest = cols - b2;
-                float[] hT = new float[rest * bw];
-                for (int k = 0; k < bw; k++) {
-                    int hb = (b1 + k) * cols + b2;
-                    for (int j = 0; j < rest; j++) hT[j * bw + k] = hinv[hb + j];
-                }
                 IntStream.range(0, rowChunks).parallel().forEach(c -> {
                     int r0 = (int) ((long) rows * c / rowChunks), r1 = (int) ((long) rows * (c + 1) / rowChunks);
-                    if (r1 > r0) FloatGemm.multiply(negErr, r0 * bw, bw, hT, 0, bw, x, r0 * cols + b2, cols, r1 - r0, rest, bw, true);
+                    if (r1 > r0) {
+                        OuterProductGemm.multiply(negErr, r0 * bw, bw, 1, hinv, b1 * cols + b2, cols, x, r0 * cols + b2, cols,
+                                r1 - r0, rest, bw, true);
+                    }
                 });
             }
         }

@@ -1,6 +1,6 @@
 package dev.whittle.quantize;
 
-import dev.whittle.engine.kernel.FloatGemm;
+import dev.whittle.engine.kernel.OuterProductGemm;
 
 import java.util.stream.IntStream;
 
@@ -46,14 +46,14 @@ public final class Hessian {
         int pairs = tiles * (tiles + 1) / 2;
         for (int from = 0; from < count; from += CHUNK) {
             int m = Math.min(CHUNK, count - from);
-            float[] xt = FloatMatmul.transpose(x, from, m, n);
-            IntStream.range(0, pairs).parallel().forEach(pair -> addTile(xt, m, tiles, pair));
+            final int first = from;
+            IntStream.range(0, pairs).parallel().forEach(pair -> addTile(x, first, m, tiles, pair));
         }
         rows += count;
     }
 
     /** One tile (bi, bj), bi ≤ bj, of the upper triangle: rows bi·TILE.., columns bj·TILE.. of XᵀX added to h. */
-    private void addTile(float[] xt, int m, int tiles, int pair) {
+    private void addTile(float[] x, int from, int m, int tiles, int pair) {
         int bi = 0;
         int left = pair;
         while (left >= tiles - bi) {
@@ -64,7 +64,8 @@ public final class Hessian {
         int i0 = bi * TILE, j0 = bj * TILE;
         int ri = Math.min(TILE, n - i0), rj = Math.min(TILE, n - j0);
         float[] g = new float[ri * rj];
-        FloatGemm.multiply(xt, i0 * m, xt, j0 * m, g, 0, ri, rj, m, rj, false);
+        // A(i, t) = x[t, i0 + i] read down the columns of the chunk, B = the chunk's columns j0.. as rows of length rj
+        OuterProductGemm.multiply(x, from * n + i0, 1, n, x, from * n + j0, n, g, 0, rj, ri, rj, m, false);
         for (int i = 0; i < ri; i++) {
             int base = (i0 + i) * n + j0;
             for (int j = bi == bj ? i : 0; j < rj; j++) h[base + j] += g[i * rj + j];

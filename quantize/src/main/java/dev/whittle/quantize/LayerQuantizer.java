@@ -79,6 +79,7 @@ final class LayerQuantizer {
     Output run(int layer, Model model, Activations x, int seqLen) {
         factoredHessian = null;
         factored = null;
+        FloatMatmul.forget();
         String p = "model.layers." + layer + ".";
         Weights w = new Weights();
         for (String s : new String[] {"input_layernorm", "post_attention_layernorm"}) w.w.put(s, floats(model.tensor(p + s + ".weight")));
