@@ -1,0 +1,40 @@
+// llama.cpp's own prefill and decode speed on this machine, for ratios against `whittle bench` in the same run:
+// pp = a prompt of P random tokens evaluated in one batch, tg = G tokens generated one at a time (greedy), both
+// averaged over R repetitions after a warm-up. Uses node-llama-cpp's prebuilt CPU library
+// (scripts/install-llama-cpp.sh), so its figures are a release build's, not a tuned local build's.
+// usage: node llama-cpp-bench.mjs NODE_LLAMA_CPP_DIR MODEL.gguf [P=64] [G=32] [THREADS=2] [R=3]
+import path from "node:path";
+import {pathToFileURL} from "node:url";
+
+const [dir, model, P = "64", G = "32", T = "2", R = "3"] = process.argv.slice(2);
+const {getLlama, LlamaLogLevel} = await import(pathToFileURL(path.join(dir, "node_modules", "node-llama-cpp", "dist", "index.js")).href);
+const llama = await getLlama({gpu: false, build: "never", logLevel: LlamaLogLevel.error});
+const m = await llama.loadModel({modelPath: model});
+const p = Number(P), g = Number(G), reps = Number(R);
+const ctx = await m.createContext({contextSize: p + g + 16, batchSize: Math.max(p, 32), threads: Number(T)});
+const vocab = m.tokens.count ?? 32000;
+let seed = 1;
+const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+const prompt = Array.from({length: p}, () => 3 + Math.floor(rnd() * (Math.min(vocab, 32000) - 3)));
+const pp = [], tg = [];
+for (let r = 0; r <= reps; r++) {
+  const seq = ctx.getSequence();
+  let t0 = performance.now();
+  await seq.controlledEvaluate(prompt.map((t, i) => i === p - 1 ? [t, {generateNext: {token: true}}] : t));
+  const ppMs = performance.now() - t0;
+  let n = 0;
+  t0 = performance.now();
+  let next = prompt[p - 1];
+  for (let i = 0; i < g; i++) {
+    const out = await seq.controlledEvaluate([[next, {generateNext: {token: true}}]]);
+    next = out[0]?.next?.token ?? 3;
+    n++;
+  }
+  const tgMs = performance.now() - t0;
+  seq.dispose();
+  if (r > 0) { pp.push(p / ppMs * 1000); tg.push(n / tgMs * 1000); }
+}
+const stat = a => { const mean = a.reduce((x, y) => x + y, 0) / a.length; const sd = Math.sqrt(a.reduce((x, y) => x + (y - mean) ** 2, 0) / Math.max(1, a.length - 1)); return `${mean.toFixed(2)} ± ${sd.toFixed(2)}`; };
+console.log(`llama.cpp ${path.basename(model)} threads=${T}: pp${p} ${stat(pp)} tok/s, tg${g} ${stat(tg)} tok/s`);
+await m.dispose();
+await llama.dispose();
