@@ -17,8 +17,9 @@ let seed = 1;
 const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const prompt = Array.from({length: p}, () => 3 + Math.floor(rnd() * (Math.min(vocab, 32000) - 3)));
 const pp = [], tg = [];
+const seq = ctx.getSequence();
 for (let r = 0; r <= reps; r++) {
-  const seq = ctx.getSequence();
+  await seq.clearHistory();
   let t0 = performance.now();
   await seq.controlledEvaluate(prompt.map((t, i) => i === p - 1 ? [t, {generateNext: {token: true}}] : t));
   const ppMs = performance.now() - t0;
@@ -31,7 +32,6 @@ for (let r = 0; r <= reps; r++) {
     n++;
   }
   const tgMs = performance.now() - t0;
-  seq.dispose();
   if (r > 0) { pp.push(p / ppMs * 1000); tg.push(n / tgMs * 1000); }
 }
 const stat = a => { const mean = a.reduce((x, y) => x + y, 0) / a.length; const sd = Math.sqrt(a.reduce((x, y) => x + (y - mean) ** 2, 0) / Math.max(1, a.length - 1)); return `${mean.toFixed(2)} ± ${sd.toFixed(2)}`; };
