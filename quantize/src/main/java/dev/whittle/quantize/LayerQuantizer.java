@@ -89,14 +89,8 @@ final class LayerQuantizer {
         }
         Map<String, Encoded> out = new LinkedHashMap<>();
         List<TensorReport> reports = new ArrayList<>();
-        float[] xa = null;
-        if (options.method() == QuantMethod.GPTQ) {
-            gptqLayer(p, w, x, seqLen, out, reports);
-        } else {
-            // AWQ's searches compare whole-batch outputs, so it holds the batch on the heap
-            xa = x.read(0, x.rows());
-            awqLayer(p, w, xa, x.rows(), out, reports);
-        }
+        if (options.method() == QuantMethod.GPTQ) gptqLayer(p, w, x, seqLen, out, reports);
+        else awqLayer(p, w, x, seqLen, out, reports);
         for (String s : new String[] {"input_layernorm", "post_attention_layernorm"}) {
             float[] v = w.w.get(s);
             out.put(p + s + ".weight", new Encoded(DType.F32, encode(v, 1, v.length, DType.F32), v));
@@ -106,7 +100,10 @@ final class LayerQuantizer {
             float[] v = b.getValue();
             out.put(p + b.getKey() + ".bias", new Encoded(DType.F32, encode(v, 1, v.length, DType.F32), v));
         }
-        if (xa != null) x.write(0, x.rows(), forward(w, out, p, xa, x.rows()));
+        if (options.method() == QuantMethod.AWQ) {
+            // GPTQ carried x through the quantized layer as it went; AWQ does it now, from the layer input
+            forEachChunk(x, seqLen, (from, m, xc) -> x.write(from, m, forward(w, out, p, xc, m)));
+        }
         return new Output(out, reports);
     }
 
@@ -172,49 +169,87 @@ final class LayerQuantizer {
         });
     }
 
-    private void awqLayer(String p, Weights w, float[] x, int n, Map<String, Encoded> out, List<TensorReport> reports) {
+    /**
+     * AWQ, streaming like GPTQ: each group's input and the tensors later groups need live in mapped stores
+     * ({@link Activations}) and are visited in chunks of whole sequences; a store is closed as soon as nothing
+     * later reads it. {@code x} keeps the layer input for the final pass through the quantized layer.
+     */
+    private void awqLayer(String p, Weights w, Activations x, int seqLen, Map<String, Encoded> out, List<TensorReport> reports) {
+        int n = x.rows();
         int h = c.hiddenSize();
         int qd = c.qDim();
         int kvd = c.kvDim();
         int ff = c.intermediateSize();
-        // q/k/v after input_layernorm; the group output is the attention block (o at full precision)
-        float[] xn1 = LayerMath.rmsNorm(x, n, w.w.get("input_layernorm"), c.normEps());
+        double eps = c.normEps();
         String[] qkv = {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj"};
-        float[] s1 = searchScale(p, w, qkv, xn1, n, h, ws -> attentionBlock(w, xn1, n, ws[0], ws[1], ws[2], w.w.get("self_attn.o_proj")));
-        foldIntoNorm(w.w.get("input_layernorm"), s1);
-        for (String s : qkv) scaleColumns(w.w.get(s), s1);
-        float[] xs1 = divideColumns(xn1, n, s1);
-        float[] a = math.attention(LayerMath.linear(xs1, n, w.w.get(qkv[0]), qd, h, w.bias.get(qkv[0])),
-                LayerMath.linear(xs1, n, w.w.get(qkv[1]), kvd, h, w.bias.get(qkv[1])),
-                LayerMath.linear(xs1, n, w.w.get(qkv[2]), kvd, h, w.bias.get(qkv[2])), n);
-        // o after v: only when v's output channels are o's input channels one to one (no GQA)
-        if (kvd == qd && w.bias.get("self_attn.v_proj") == null) {
-            float[] a0 = a;
-            float[] so = searchScale(p, w, new String[] {"self_attn.o_proj"}, a0, n, qd,
-                    ws -> LayerMath.linear(a0, n, ws[0], h, qd, null));
-            scaleRowsDown(w.w.get("self_attn.v_proj"), so, h);
-            scaleColumns(w.w.get("self_attn.o_proj"), so);
-            a = divideColumns(a, n, so);
-        }
-        float[] hid = x.clone();
-        LayerMath.addInto(hid, LayerMath.linear(a, n, w.w.get("self_attn.o_proj"), h, qd, w.bias.get("self_attn.o_proj")));
-        float[] xn2 = LayerMath.rmsNorm(hid, n, w.w.get("post_attention_layernorm"), c.normEps());
         String[] gu = {"mlp.gate_proj", "mlp.up_proj"};
-        float[] s2 = searchScale(p, w, gu, xn2, n, h, ws -> mlp(xn2, n, ws[0], ws[1], w.w.get("mlp.down_proj")));
-        foldIntoNorm(w.w.get("post_attention_layernorm"), s2);
-        for (String s : gu) scaleColumns(w.w.get(s), s2);
-        float[] xs2 = divideColumns(xn2, n, s2);
-        float[] act = LayerMath.siluMul(LayerMath.linear(xs2, n, w.w.get(gu[0]), ff, h, null), LayerMath.linear(xs2, n, w.w.get(gu[1]), ff, h, null));
-        float[] act0 = act;
-        float[] s3 = searchScale(p, w, new String[] {"mlp.down_proj"}, act0, n, ff, ws -> LayerMath.linear(act0, n, ws[0], h, ff, null));
-        scaleRowsDown(w.w.get("mlp.up_proj"), s3, h);
-        scaleColumns(w.w.get("mlp.down_proj"), s3);
-        act = divideColumns(act, n, s3);
-        // Hessians of the scaled inputs, for the clip search, GPTQ and the error report
-        double[] h1 = hessian(xs1, n, h);
-        double[] ho = hessian(a, n, qd);
-        double[] h2 = hessian(xs2, n, h);
-        double[] hd = hessian(act, n, ff);
+        double[] h1, ho, h2, hd;
+        List<Activations> open = new ArrayList<>();
+        try {
+            // q/k/v after input_layernorm; the group output is the attention block (o at full precision)
+            float[] ln1 = w.w.get("input_layernorm").clone();
+            Activations xn1 = store(open, n, h);
+            forEachChunk(x, seqLen, (from, m, xc) -> xn1.write(from, m, LayerMath.rmsNorm(xc, m, ln1, eps)));
+            float[] s1 = searchScale(p, w, qkv, xn1, seqLen,
+                    (ws, xc, m) -> attentionBlock(w, xc, m, ws[0], ws[1], ws[2], w.w.get("self_attn.o_proj")));
+            foldIntoNorm(w.w.get("input_layernorm"), s1);
+            for (String s : qkv) scaleColumns(w.w.get(s), s1);
+            Activations att = store(open, n, qd);
+            Hessian inQkv = new Hessian(h);
+            forEachChunk(xn1, seqLen, (from, m, xc) -> {
+                float[] xs = divideColumns(xc, m, s1);
+                inQkv.add(xs, m);
+                att.write(from, m, math.attention(LayerMath.linear(xs, m, w.w.get(qkv[0]), qd, h, w.bias.get(qkv[0])),
+                        LayerMath.linear(xs, m, w.w.get(qkv[1]), kvd, h, w.bias.get(qkv[1])),
+                        LayerMath.linear(xs, m, w.w.get(qkv[2]), kvd, h, w.bias.get(qkv[2])), m));
+            });
+            h1 = inQkv.toMatrix();
+            release(open, xn1);
+            // o after v: only when v's output channels are o's input channels one to one (no GQA)
+            if (kvd == qd && w.bias.get("self_attn.v_proj") == null) {
+                float[] so = searchScale(p, w, new String[] {"self_attn.o_proj"}, att, seqLen,
+                        (ws, ac, m) -> LayerMath.linear(ac, m, ws[0], h, qd, null));
+                scaleRowsDown(w.w.get("self_attn.v_proj"), so, h);
+                scaleColumns(w.w.get("self_attn.o_proj"), so);
+                forEachChunk(att, seqLen, (from, m, ac) -> att.write(from, m, divideColumns(ac, m, so)));
+            }
+            // gate/up after post_attention_layernorm, from the residual after attention
+            float[] ln2 = w.w.get("post_attention_layernorm").clone();
+            Activations xn2 = store(open, n, h);
+            Hessian inO = new Hessian(qd);
+            forEachChunk(att, seqLen, (from, m, ac) -> {
+                inO.add(ac, m);
+                float[] hc = x.read(from, m);
+                LayerMath.addInto(hc, LayerMath.linear(ac, m, w.w.get("self_attn.o_proj"), h, qd, w.bias.get("self_attn.o_proj")));
+                xn2.write(from, m, LayerMath.rmsNorm(hc, m, ln2, eps));
+            });
+            ho = inO.toMatrix();
+            release(open, att);
+            float[] s2 = searchScale(p, w, gu, xn2, seqLen, (ws, xc, m) -> mlp(xc, m, ws[0], ws[1], w.w.get("mlp.down_proj")));
+            foldIntoNorm(w.w.get("post_attention_layernorm"), s2);
+            for (String s : gu) scaleColumns(w.w.get(s), s2);
+            Activations act = store(open, n, ff);
+            Hessian inMlp = new Hessian(h);
+            forEachChunk(xn2, seqLen, (from, m, xc) -> {
+                float[] xs = divideColumns(xc, m, s2);
+                inMlp.add(xs, m);
+                act.write(from, m, LayerMath.siluMul(LayerMath.linear(xs, m, w.w.get(gu[0]), ff, h, null),
+                        LayerMath.linear(xs, m, w.w.get(gu[1]), ff, h, null)));
+            });
+            h2 = inMlp.toMatrix();
+            release(open, xn2);
+            // down after up
+            float[] s3 = searchScale(p, w, new String[] {"mlp.down_proj"}, act, seqLen,
+                    (ws, ac, m) -> LayerMath.linear(ac, m, ws[0], h, ff, null));
+            scaleRowsDown(w.w.get("mlp.up_proj"), s3, h);
+            scaleColumns(w.w.get("mlp.down_proj"), s3);
+            Hessian inDown = new Hessian(ff);
+            forEachChunk(act, seqLen, (from, m, ac) -> inDown.add(divideColumns(ac, m, s3), m));
+            hd = inDown.toMatrix();
+        } finally {
+            for (Activations a : open) a.close();
+        }
+        // the Hessians of the scaled inputs serve the clip search, GPTQ and the error report
         String how = options.awqGptq() ? "awq+gptq" : "awq+rtn";
         for (String s : qkv) {
             if (!s.equals("self_attn.v_proj")) quantizeLinear(p, s, w, h1, out, reports, how);
@@ -225,60 +260,86 @@ final class LayerQuantizer {
         quantizeLinear(p, "mlp.down_proj", clip(p, "mlp.down_proj", w, hd), w, hd, out, reports, how);
     }
 
+    private static Activations store(List<Activations> open, int rows, int width) {
+        Activations a = Activations.create(rows, width);
+        open.add(a);
+        return a;
+    }
+
+    private static void release(List<Activations> open, Activations a) {
+        a.close();
+        open.remove(a);
+    }
+
+    /** A group's output for {@code n} input rows, given the group's (possibly round-tripped) weights. */
+    private interface GroupModule {
+        float[] apply(float[][] weights, float[] in, int n);
+    }
+
     /**
      * AWQ's grid search: returns the per-input-channel scale minimising the MSE of {@code module} (given the
-     * group's weights after quantize(W·s)/s) against its full-precision output. All ones if no weight in the group
+     * group's weights after quantize(W·s)/s) against its full-precision output, summed over the calibration set
+     * chunk by chunk (the full-precision outputs are kept in a mapped store). All ones if no weight in the group
      * is block-quantized.
      */
-    private float[] searchScale(String p, Weights w, String[] names, float[] x, int n, int in, Function<float[][], float[]> module) {
+    private float[] searchScale(String p, Weights w, String[] names, Activations x, int seqLen, GroupModule module) {
+        int in = x.width();
         float[] ones = new float[in];
         java.util.Arrays.fill(ones, 1f);
         boolean any = false;
         for (String s : names) any |= quantized(p + s + ".weight");
         if (!any) return ones;
         double[] xMean = new double[in];
-        for (int t = 0; t < n; t++) for (int i = 0; i < in; i++) xMean[i] += Math.abs(x[t * in + i]);
-        for (int i = 0; i < in; i++) xMean[i] /= n;
+        forEachChunk(x, seqLen, (from, m, xc) -> {
+            for (int t = 0; t < m; t++) for (int i = 0; i < in; i++) xMean[i] += Math.abs(xc[t * in + i]);
+        });
+        for (int i = 0; i < in; i++) xMean[i] /= x.rows();
         double[] wMean = options.awqDuo() ? weightMean(w, names, in) : null;
         float[][] fp = new float[names.length][];
         for (int k = 0; k < names.length; k++) fp[k] = w.w.get(names[k]);
-        float[] org = module.apply(fp);
         double best = Double.POSITIVE_INFINITY;
         float[] bestScale = ones;
-        int grid = 20;
-        for (int g = 0; g < grid; g++) {
-            double ratio = (double) g / grid;
-            float[] s = new float[in];
-            double max = 0;
-            double min = Double.POSITIVE_INFINITY;
-            double[] sd = new double[in];
-            for (int i = 0; i < in; i++) {
-                double v = wMean == null ? Math.pow(xMean[i], ratio) : Math.pow(xMean[i], ratio) / (Math.pow(wMean[i], 1 - ratio) + 1e-4);
-                v = Math.max(v, 1e-4);
-                sd[i] = v;
-                max = Math.max(max, v);
-                min = Math.min(min, v);
-            }
-            double norm = Math.sqrt(max * min);
-            for (int i = 0; i < in; i++) s[i] = (float) (sd[i] / norm);
-            float[][] q = new float[names.length][];
-            for (int k = 0; k < names.length; k++) {
-                float[] ws = fp[k].clone();
-                scaleColumns(ws, s);
-                int rows = ws.length / in;
-                float[] qs = roundTrip(ws, rows, in, p + names[k] + ".weight");
-                q[k] = divideColumns(qs, rows, s);
-            }
-            float[] cur = module.apply(q);
-            double loss = 0;
-            for (int i = 0; i < cur.length; i++) {
-                double d = cur[i] - org[i];
-                loss += d * d;
-            }
-            loss /= cur.length;
-            if (loss < best) {
-                best = loss;
-                bestScale = s;
+        try (Activations org = Activations.create(x.rows(), c.hiddenSize())) {
+            forEachChunk(x, seqLen, (from, m, xc) -> org.write(from, m, module.apply(fp, xc, m)));
+            int grid = 20;
+            for (int g = 0; g < grid; g++) {
+                double ratio = (double) g / grid;
+                float[] s = new float[in];
+                double max = 0;
+                double min = Double.POSITIVE_INFINITY;
+                double[] sd = new double[in];
+                for (int i = 0; i < in; i++) {
+                    double v = wMean == null ? Math.pow(xMean[i], ratio) : Math.pow(xMean[i], ratio) / (Math.pow(wMean[i], 1 - ratio) + 1e-4);
+                    v = Math.max(v, 1e-4);
+                    sd[i] = v;
+                    max = Math.max(max, v);
+                    min = Math.min(min, v);
+                }
+                double norm = Math.sqrt(max * min);
+                for (int i = 0; i < in; i++) s[i] = (float) (sd[i] / norm);
+                float[][] q = new float[names.length][];
+                for (int k = 0; k < names.length; k++) {
+                    float[] ws = fp[k].clone();
+                    scaleColumns(ws, s);
+                    int rows = ws.length / in;
+                    float[] qs = roundTrip(ws, rows, in, p + names[k] + ".weight");
+                    q[k] = divideColumns(qs, rows, s);
+                }
+                double[] sum = new double[2];
+                forEachChunk(x, seqLen, (from, m, xc) -> {
+                    float[] cur = module.apply(q, xc, m);
+                    float[] ref = org.read(from, m);
+                    for (int i = 0; i < cur.length; i++) {
+                        double d = cur[i] - ref[i];
+                        sum[0] += d * d;
+                    }
+                    sum[1] += cur.length;
+                });
+                double loss = sum[0] / sum[1];
+                if (loss < best) {
+                    best = loss;
+                    bestScale = s;
+                }
             }
         }
         return bestScale;
