@@ -528,8 +528,11 @@ final class LayerQuantizer {
         return h.toMatrix();
     }
 
+    /** The tensor as floats; its mapped source pages are released, since each layer is read once. */
     static float[] floats(Tensor t) {
-        return Dequantizer.toFloatArray(t);
+        float[] v = Dequantizer.toFloatArray(t);
+        t.releasePages();
+        return v;
     }
 
     static byte[] encode(float[] w, int rows, int cols, DType type) {

@@ -38,10 +38,12 @@ public final class TensorEncoder {
                 ByteBuffer b = src.data().asSlice(sourceRowFor.applyAsLong(r) * rowBytes, rowBytes).asByteBuffer();
                 while (b.hasRemaining()) out.write(b);
             }
+            src.releasePages();
             return;
         }
         RowSource decoded = RowSource.of(src);
         write((r, dst) -> decoded.row(sourceRowFor.applyAsLong(r), dst), rows, Math.toIntExact(src.rowLength()), target, out);
+        src.releasePages(); // the source is read once: keep resident memory at about one tensor
     }
 
     public static void write(Tensor src, DType target, WritableByteChannel out) throws IOException {

@@ -21,6 +21,15 @@ public record Tensor(String name, long[] shape, DType dtype, MemorySegment data)
         return shape.clone();
     }
 
+    /**
+     * Drops this tensor's pages from physical memory when its bytes are a mapped file (a no-op otherwise); they are
+     * read from the file again if touched. A pass over a model that reads each tensor once calls it when done, so
+     * resident memory stays about one tensor (or one layer) instead of growing to the whole file.
+     */
+    public void releasePages() {
+        if (data.isMapped() && data.scope().isAlive()) data.unload();
+    }
+
     public int rank() {
         return shape.length;
     }
