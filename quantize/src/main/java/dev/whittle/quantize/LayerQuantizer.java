@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
 /**
@@ -192,16 +191,13 @@ final class LayerQuantizer {
             forEachChunk(x, seqLen, (from, m, xc) -> xn1.write(from, m, LayerMath.rmsNorm(xc, m, ln1, eps)));
             float[] s1 = searchScale(p, w, qkv, xn1, seqLen,
                     (ws, xc, m) -> attentionBlock(w, xc, m, ws[0], ws[1], ws[2], w.w.get("self_attn.o_proj")));
-            foldIntoNorm(w.w.get("input_layernorm"), s1);
-            for (String s : qkv) scaleColumns(w.w.get(s), s1);
+            foldScale(w, "input_layernorm", qkv, s1);
             Activations att = store(open, n, qd);
             Hessian inQkv = new Hessian(h);
             forEachChunk(xn1, seqLen, (from, m, xc) -> {
                 float[] xs = divideColumns(xc, m, s1);
                 inQkv.add(xs, m);
-                att.write(from, m, math.attention(LayerMath.linear(xs, m, w.w.get(qkv[0]), qd, h, w.bias.get(qkv[0])),
-                        LayerMath.linear(xs, m, w.w.get(qkv[1]), kvd, h, w.bias.get(qkv[1])),
-                        LayerMath.linear(xs, m, w.w.get(qkv[2]), kvd, h, w.bias.get(qkv[2])), m));
+                att.write(from, m, attention(w, xs, m, w.w.get(qkv[0]), w.w.get(qkv[1]), w.w.get(qkv[2])));
             });
             h1 = inQkv.toMatrix();
             release(open, xn1);
@@ -226,8 +222,7 @@ final class LayerQuantizer {
             ho = inO.toMatrix();
             release(open, att);
             float[] s2 = searchScale(p, w, gu, xn2, seqLen, (ws, xc, m) -> mlp(xc, m, ws[0], ws[1], w.w.get("mlp.down_proj")));
-            foldIntoNorm(w.w.get("post_attention_layernorm"), s2);
-            for (String s : gu) scaleColumns(w.w.get(s), s2);
+            foldScale(w, "post_attention_layernorm", gu, s2);
             Activations act = store(open, n, ff);
             Hessian inMlp = new Hessian(h);
             forEachChunk(xn2, seqLen, (from, m, xc) -> {
@@ -258,6 +253,12 @@ final class LayerQuantizer {
         quantizeLinear(p, "self_attn.o_proj", clip(p, "self_attn.o_proj", w, ho), w, ho, out, reports, how);
         for (String s : gu) quantizeLinear(p, s, clip(p, s, w, h2), w, h2, out, reports, how);
         quantizeLinear(p, "mlp.down_proj", clip(p, "mlp.down_proj", w, hd), w, hd, out, reports, how);
+    }
+
+    /** AWQ's scales moved into the weights: divided out of the preceding norm, multiplied into the group's columns. */
+    private static void foldScale(Weights w, String norm, String[] group, float[] s) {
+        foldIntoNorm(w.w.get(norm), s);
+        for (String name : group) scaleColumns(w.w.get(name), s);
     }
 
     private static Activations store(List<Activations> open, int rows, int width) {
@@ -469,10 +470,8 @@ final class LayerQuantizer {
     // ---- forward pieces ----
 
     private float[] attentionInput(Weights w, Map<String, Encoded> q, String p, float[] xn, int n) {
-        int h = c.hiddenSize();
-        return math.attention(LayerMath.linear(xn, n, q.get(p + "self_attn.q_proj.weight").values(), c.qDim(), h, w.bias.get("self_attn.q_proj")),
-                LayerMath.linear(xn, n, q.get(p + "self_attn.k_proj.weight").values(), c.kvDim(), h, w.bias.get("self_attn.k_proj")),
-                LayerMath.linear(xn, n, q.get(p + "self_attn.v_proj.weight").values(), c.kvDim(), h, w.bias.get("self_attn.v_proj")), n);
+        return attention(w, xn, n, q.get(p + "self_attn.q_proj.weight").values(), q.get(p + "self_attn.k_proj.weight").values(),
+                q.get(p + "self_attn.v_proj.weight").values());
     }
 
     private float[] activation(Weights w, Map<String, Encoded> q, String p, float[] xn, int n) {
@@ -482,12 +481,16 @@ final class LayerQuantizer {
                 LayerMath.linear(xn, n, q.get(p + "mlp.up_proj.weight").values(), ff, h, null));
     }
 
-    private float[] attentionBlock(Weights w, float[] xn, int n, float[] wq, float[] wk, float[] wv, float[] wo) {
+    /** The attention output (before o) of normed inputs {@code xn} through q/k/v weights {@code wq, wk, wv}. */
+    private float[] attention(Weights w, float[] xn, int n, float[] wq, float[] wk, float[] wv) {
         int h = c.hiddenSize();
-        float[] a = math.attention(LayerMath.linear(xn, n, wq, c.qDim(), h, w.bias.get("self_attn.q_proj")),
+        return math.attention(LayerMath.linear(xn, n, wq, c.qDim(), h, w.bias.get("self_attn.q_proj")),
                 LayerMath.linear(xn, n, wk, c.kvDim(), h, w.bias.get("self_attn.k_proj")),
                 LayerMath.linear(xn, n, wv, c.kvDim(), h, w.bias.get("self_attn.v_proj")), n);
-        return LayerMath.linear(a, n, wo, h, c.qDim(), null);
+    }
+
+    private float[] attentionBlock(Weights w, float[] xn, int n, float[] wq, float[] wk, float[] wv, float[] wo) {
+        return LayerMath.linear(attention(w, xn, n, wq, wk, wv), n, wo, c.hiddenSize(), c.qDim(), null);
     }
 
     private float[] mlp(float[] xn, int n, float[] wg, float[] wu, float[] wd) {
@@ -520,12 +523,6 @@ final class LayerQuantizer {
     private float[] roundTrip(float[] ws, int rows, int cols, String name) {
         return options.intScheme() != null ? IntRounding.roundTrip(ws, rows, cols, options.intScheme())
                 : WeightEncoding.roundTrip(ws, rows, cols, typeOf.apply(name));
-    }
-
-    static double[] hessian(float[] x, int n, int cols) {
-        Hessian h = new Hessian(cols);
-        h.add(x, n);
-        return h.toMatrix();
     }
 
     /** The tensor as floats; its mapped source pages are released, since each layer is read once. */
@@ -564,9 +561,5 @@ final class LayerQuantizer {
 
     static void foldIntoNorm(float[] norm, float[] s) {
         for (int i = 0; i < norm.length; i++) norm[i] /= s[i];
-    }
-
-    static UnaryOperator<float[]> identity() {
-        return v -> v;
     }
 }
