@@ -12,8 +12,8 @@ import java.lang.foreign.MemorySegment;
  *   <li>2-15 tokens: weight rows in blocks small enough to stay in L2 while every token chunk passes over them,
  *       four tokens sharing each decoded weight vector ({@link #dot4}, same lane order and FMA sequence as
  *       {@link #dot1}, so these outputs equal the single-token ones bit for bit);</li>
- *   <li>16 tokens or more: {@link #panelMultiply} decodes 16-row panels to floats once and runs
- *       {@link FloatGemm}, whose order differs from {@link #dot1}'s in the last bits.</li>
+ *   <li>16 tokens or more: {@link #panelMultiply} decodes panels of weight rows to floats once and runs
+ *       {@link PanelGemm} over every token, whose order differs from {@link #dot1}'s in the last bits.</li>
  * </ul>
  * Threads split rows only, and every output's order is fixed within a regime, so results never depend on the
  * thread count.
@@ -38,8 +38,11 @@ abstract class FloatRowKernel implements LinearKernel {
     @Override
     public final PreparedInput prepare(DType weightType, float[] x, int n, int cols) {
         KernelChecks.checkPrepare(this, weightType, x, n, cols);
-        return prepared(x, n, cols);
+        return n >= PANEL_MIN_TOKENS ? new PanelInput(x, n, cols, PanelGemm.transpose(x, n, cols)) : prepared(x, n, cols);
     }
+
+    /** Activations for the panel path: the floats plus their transpose, built once and shared by all threads. */
+    record PanelInput(float[] floats, int n, int cols, PanelGemm.Transposed transposed) implements PreparedInput {}
 
     /** The activations as the dot products want them; kernels that precompute something per matmul override it. */
     PreparedInput prepared(float[] x, int n, int cols) {
@@ -56,7 +59,7 @@ abstract class FloatRowKernel implements LinearKernel {
             return;
         }
         if (n >= PANEL_MIN_TOKENS) {
-            panelMultiply(weights, rowBytes, rows, cols, in.floats(), n, out, rowStart, rowEnd);
+            panelMultiply(weights, rowBytes, rows, cols, ((PanelInput) in).transposed(), out, rowStart, rowEnd);
             return;
         }
         int rowBlock = (int) Math.max(1, ROW_BLOCK_BYTES / rowBytes);
@@ -87,24 +90,25 @@ abstract class FloatRowKernel implements LinearKernel {
 
     /** Tokens from which a matmul decodes weight panels to floats and runs the register-blocked GEMM. */
     static final int PANEL_MIN_TOKENS = 16;
-    /** Weight rows decoded per panel (16 × 5632 floats = 352 KiB, within L2). */
-    private static final int PANEL_ROWS = 16;
-
     /**
      * Prefill for many tokens: each panel of weight rows is decoded to floats once and multiplied with every
-     * token by {@link FloatGemm}'s 4×4 register tile, so the decode cost is spread over all n tokens instead of
-     * four. Each output's order is FloatGemm's (fixed, independent of the split over rows or threads), which
-     * differs from {@link #dot1}'s in the last bits: batched and single-token results agree to float rounding.
+     * token by {@link PanelGemm}, so the decode cost is spread over all n tokens instead of four. Each output is
+     * PanelGemm's single fma chain (independent of the split over rows or threads), which differs from
+     * {@link #dot1}'s order in the last bits: batched and single-token results agree to float rounding.
      */
-    private void panelMultiply(MemorySegment w, long rowBytes, int rows, int cols, float[] x, int n, float[] out,
-                               int rowStart, int rowEnd) {
-        float[] panel = new float[PANEL_ROWS * cols];
-        float[] tile = new float[n * PANEL_ROWS];
-        for (int r0 = rowStart; r0 < rowEnd; r0 += PANEL_ROWS) {
-            int pr = Math.min(PANEL_ROWS, rowEnd - r0);
+    private void panelMultiply(MemorySegment w, long rowBytes, int rows, int cols, PanelGemm.Transposed x,
+                               float[] out, int rowStart, int rowEnd) {
+        int stride = x.stride(), n = x.n();
+        float[] panel = new float[PanelGemm.PANEL_ROWS * cols];
+        float[] ct = new float[PanelGemm.PANEL_ROWS * stride];
+        for (int r0 = rowStart; r0 < rowEnd; r0 += PanelGemm.PANEL_ROWS) {
+            int pr = Math.min(PanelGemm.PANEL_ROWS, rowEnd - r0);
             for (int k = 0; k < pr; k++) decodeRow(w, (r0 + k) * rowBytes, cols, panel, k * cols);
-            FloatGemm.multiply(x, panel, tile, n, pr, cols, pr, false);
-            for (int t = 0; t < n; t++) System.arraycopy(tile, t * pr, out, t * rows + r0, pr);
+            PanelGemm.multiply(panel, pr, cols, x, ct);
+            for (int k = 0; k < pr; k++) {
+                int src = k * stride, dst = r0 + k;
+                for (int t = 0; t < n; t++) out[t * rows + dst] = ct[src + t];
+            }
         }
     }
 

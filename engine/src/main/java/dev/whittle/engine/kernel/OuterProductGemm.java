@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
  * F32 GEMM in outer-product form: {@code C[i, j] (+)= Σ_p A(i, p) · B[p, j]}, B row-major with j contiguous, A read
  * one element at a time through strides ({@code A(i, p) = a[aOff + i·ars + p·acs]}), so A may be stored either
  * way round. Each step broadcasts an A element and multiply-adds it into a vector of C's columns: no horizontal
- * sums, unlike {@link FloatGemm}'s dot-product tiles, whose sixteen lane reductions per tile cost as much as the
+ * sums, unlike dot-product tiles, whose sixteen lane reductions per tile cost as much as the
  * products when k is short (a Hessian chunk of 1024 tokens). X^T X is this product with A = B = X.
  *
  * <p>Contract: every element of C is one sequential fused multiply-add chain over p in ascending order (lanes and

@@ -34,7 +34,7 @@ class LinearKernelTest {
         int rows = 37, cols = colsFor(type);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment w = RandomWeights.matrix(arena, type, rows, cols, 11);
-            for (int n : new int[] {1, 7, 21}) { // 21: the panel + GEMM path for many tokens
+            for (int n : new int[] {1, 7, 21, 70}) { // 21, 70: the panel + GEMM path for many tokens
                 float[] x = RandomWeights.activations(n * cols, 5 + n);
                 float[] vec = run(Kernels.forType(type), type, w, rows, cols, x, n);
                 float[] ref = run(Kernels.scalar(type), type, w, rows, cols, x, n);
@@ -73,7 +73,7 @@ class LinearKernelTest {
     @MethodSource("types")
     void resultsIdenticalForOneTwoThreeThreads(DType type) {
         int rows = 97, cols = colsFor(type);
-        for (int n : new int[] {7, 21}) threadCountDoesNotChange(type, rows, cols, n);
+        for (int n : new int[] {7, 21, 70}) threadCountDoesNotChange(type, rows, cols, n);
     }
 
     private static void threadCountDoesNotChange(DType type, int rows, int cols, int n) {
