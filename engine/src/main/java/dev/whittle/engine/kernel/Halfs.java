@@ -3,7 +3,6 @@ package dev.whittle.engine.kernel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
@@ -15,8 +14,6 @@ final class Halfs {
     static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    /** 2^112: rebiases a half's exponent (bias 15) placed in a float's exponent field (bias 127). */
-    private static final float REBIAS = 0x1.0p112f;
 
     private Halfs() {}
 
@@ -29,23 +26,7 @@ final class Halfs {
         return Float.intBitsToFloat(s.get(LE_SHORT, offset) << 16);
     }
 
-    /**
-     * Halves to floats lane by lane: magnitude bits shifted into the float's exponent/mantissa position and
-     * multiplied by 2^112 (exact for normals and subnormals); Inf/NaN patterns get an all-ones exponent.
-     */
-    static FloatVector halfToFloat(ShortVector h) {
-        IntVector bits = (IntVector) h.convertShape(VectorOperators.S2I, KernelSpecies.I, 0);
-        IntVector magnitude = bits.and(0x7fff);
-        IntVector sign = bits.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-        FloatVector value = magnitude.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(REBIAS);
-        IntVector result = value.reinterpretAsInts().or(sign);
-        VectorMask<Integer> special = magnitude.compare(VectorOperators.GE, 0x7c00);
-        if (special.anyTrue()) {
-            result = result.blend(magnitude.lanewise(VectorOperators.LSHL, 13).or(0x7f800000).or(sign), special);
-        }
-        return result.reinterpretAsFloats();
-    }
-
+    /** bfloat16 lanes to floats: each is the top half of a float's bits. */
     static FloatVector bf16ToFloat(ShortVector h) {
         IntVector bits = (IntVector) h.convertShape(VectorOperators.S2I, KernelSpecies.I, 0);
         return bits.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();

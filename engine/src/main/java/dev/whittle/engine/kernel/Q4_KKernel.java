@@ -120,4 +120,26 @@ public final class Q4_KKernel extends FloatRowKernel {
     void decodeBlock(MemorySegment w, long off, float[] dst, int dstOff) {
         decodeScalar(w, off, dst, dstOff);
     }
+
+    /** Vectorised {@link #decodeScalar} over a row for the prefill panels: {@link #dot1}'s decode, stored. */
+    @Override
+    void decodeRow(MemorySegment w, long rowOff, int cols, float[] dst, int dstOff) {
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
+            long sLo = w.get(KQuants.LE_LONG, bo + 4);
+            int sHi = w.get(Halfs.LE_INT, bo + 12);
+            for (int c = 0; c < 4; c++) {
+                float dsLo = d * KQuants.scale(sLo, sHi, 2 * c), dmLo = -dmin * KQuants.min(sLo, sHi, 2 * c);
+                float dsHi = d * KQuants.scale(sLo, sHi, 2 * c + 1), dmHi = -dmin * KQuants.min(sLo, sHi, 2 * c + 1);
+                long qs = bo + QS + 32 * c;
+                int o = dstOff + b * BLOCK + 64 * c;
+                for (int p = 0; p < 32; p += L) {
+                    IntVector q = toInts(loadBytes(w, qs + p));
+                    intsToFloats(q.and(15)).fma(dsLo, dmLo).intoArray(dst, o + p);
+                    intsToFloats(q.lanewise(VectorOperators.ASHR, 4).and(15)).fma(dsHi, dmHi).intoArray(dst, o + 32 + p);
+                }
+            }
+        }
+    }
 }

@@ -129,4 +129,27 @@ public final class Q6_KKernel extends FloatRowKernel {
     void decodeBlock(MemorySegment w, long off, float[] dst, int dstOff) {
         decodeScalar(w, off, dst, dstOff);
     }
+
+    /** Vectorised {@link #decodeScalar} over a row for the prefill panels: {@link #dot1}'s decode, stored. */
+    @Override
+    void decodeRow(MemorySegment w, long rowOff, int cols, float[] dst, int dstOff) {
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            float d = Halfs.half(w, bo + 208);
+            for (int c = 0; c < 2; c++) {
+                for (int j = 0; j < 2; j++) {
+                    long sc = bo + 192 + 8 * c + 4 * j;
+                    int o = dstOff + b * BLOCK + 128 * c + 64 * j;
+                    for (int p = 0; p < 32; p += L) {
+                        IntVector h = toInts(loadBytes(w, bo + 128 + 32 * c + p));
+                        IntVector la = toInts(loadBytes(w, bo + 64 * c + p)).lanewise(VectorOperators.ASHR, 4 * j).and(15);
+                        IntVector lb = toInts(loadBytes(w, bo + 64 * c + 32 + p)).lanewise(VectorOperators.ASHR, 4 * j).and(15);
+                        long s = sc + p / 16;
+                        intsToFloats(q6(la, h, 2 * j)).mul(d * w.get(ValueLayout.JAVA_BYTE, s)).intoArray(dst, o + p);
+                        intsToFloats(q6(lb, h, 2 * j + 1)).mul(d * w.get(ValueLayout.JAVA_BYTE, s + 2)).intoArray(dst, o + 32 + p);
+                    }
+                }
+            }
+        }
+    }
 }
