@@ -46,6 +46,52 @@ public final class F32Kernel extends FloatRowKernel {
         return sum;
     }
 
+    /**
+     * Four rows streamed together, each with {@link #dot1}'s two accumulators and order (bit-identical results):
+     * four independent read streams keep more cache-line fills in flight than one. Measured on this 2-core Xeon,
+     * weights far larger than cache: 25.8 against 21.4 GB/s on 2 threads in a standalone probe.
+     */
+    @Override
+    void dot1Rows4(MemorySegment w, long rowOff, long rowBytes, int cols, PreparedInput in, float[] out, int r) {
+        float[] x = in.floats();
+        long r0 = rowOff, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, o0 = a0, o1 = a0, o2 = a0, o3 = a0;
+        int i = 0;
+        for (; i + 2 * L <= cols; i += 2 * L) {
+            FloatVector xe = FloatVector.fromArray(F, x, i), xo = FloatVector.fromArray(F, x, i + L);
+            long e = 4L * i, o = 4L * (i + L);
+            a0 = FloatVector.fromMemorySegment(F, w, r0 + e, LE).fma(xe, a0);
+            a1 = FloatVector.fromMemorySegment(F, w, r1 + e, LE).fma(xe, a1);
+            a2 = FloatVector.fromMemorySegment(F, w, r2 + e, LE).fma(xe, a2);
+            a3 = FloatVector.fromMemorySegment(F, w, r3 + e, LE).fma(xe, a3);
+            o0 = FloatVector.fromMemorySegment(F, w, r0 + o, LE).fma(xo, o0);
+            o1 = FloatVector.fromMemorySegment(F, w, r1 + o, LE).fma(xo, o1);
+            o2 = FloatVector.fromMemorySegment(F, w, r2 + o, LE).fma(xo, o2);
+            o3 = FloatVector.fromMemorySegment(F, w, r3 + o, LE).fma(xo, o3);
+        }
+        if (i + L <= cols) {
+            FloatVector xe = FloatVector.fromArray(F, x, i);
+            long e = 4L * i;
+            a0 = FloatVector.fromMemorySegment(F, w, r0 + e, LE).fma(xe, a0);
+            a1 = FloatVector.fromMemorySegment(F, w, r1 + e, LE).fma(xe, a1);
+            a2 = FloatVector.fromMemorySegment(F, w, r2 + e, LE).fma(xe, a2);
+            a3 = FloatVector.fromMemorySegment(F, w, r3 + e, LE).fma(xe, a3);
+            i += L;
+        }
+        float s0 = KernelSpecies.sum(a0.add(o0)), s1 = KernelSpecies.sum(a1.add(o1));
+        float s2 = KernelSpecies.sum(a2.add(o2)), s3 = KernelSpecies.sum(a3.add(o3));
+        for (; i < cols; i++) {
+            s0 += w.get(Halfs.LE_FLOAT, r0 + 4L * i) * x[i];
+            s1 += w.get(Halfs.LE_FLOAT, r1 + 4L * i) * x[i];
+            s2 += w.get(Halfs.LE_FLOAT, r2 + 4L * i) * x[i];
+            s3 += w.get(Halfs.LE_FLOAT, r3 + 4L * i) * x[i];
+        }
+        out[r] = s0;
+        out[r + 1] = s1;
+        out[r + 2] = s2;
+        out[r + 3] = s3;
+    }
+
     /** Same per-token order as {@link #dot1}, so results match it bit for bit. */
     @Override
     void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride) {

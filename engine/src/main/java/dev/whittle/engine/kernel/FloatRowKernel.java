@@ -55,7 +55,9 @@ abstract class FloatRowKernel implements LinearKernel {
         long rowBytes = KernelChecks.checkMultiply(this, weightType, weights, rows, cols, in, out, rowStart, rowEnd);
         int n = in.n();
         if (n == 1) {
-            for (int r = rowStart; r < rowEnd; r++) out[r] = dot1(weights, r * rowBytes, cols, in, 0);
+            int r = rowStart;
+            for (; r + 4 <= rowEnd; r += 4) dot1Rows4(weights, r * rowBytes, rowBytes, cols, in, out, r);
+            for (; r < rowEnd; r++) out[r] = dot1(weights, r * rowBytes, cols, in, 0);
             return;
         }
         if (n >= PANEL_MIN_TOKENS) {
@@ -80,6 +82,14 @@ abstract class FloatRowKernel implements LinearKernel {
     /** Dot product of the weight row at {@code rowOff} with token {@code token} of the prepared input. */
     float dot1(MemorySegment w, long rowOff, int cols, PreparedInput in, int token) {
         return dot1(w, rowOff, cols, in.floats(), token * cols);
+    }
+
+    /**
+     * One token against four consecutive rows, results to {@code out[r .. r + 3]}; each must equal {@link #dot1}
+     * of its row bit for bit. Kernels bound by memory latency override it to stream four rows at once.
+     */
+    void dot1Rows4(MemorySegment w, long rowOff, long rowBytes, int cols, PreparedInput in, float[] out, int r) {
+        for (int k = 0; k < 4; k++) out[r + k] = dot1(w, rowOff + k * rowBytes, cols, in, 0);
     }
 
     /** Four tokens from {@code token} of the prepared input; results to {@code out[outOff + k * outStride]}. */
