@@ -1,9 +1,10 @@
 package dev.whittle.engine;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Splits an index range over a fixed set of threads (the caller runs the first chunk itself). Work items
+ * Splits an index range over a fixed set of threads (the caller works too). Work items
  * must compute each index independently of how the range is cut, which keeps results identical for any
  * thread count.
  * <p>
@@ -53,27 +54,40 @@ final class Parallel implements AutoCloseable {
         return (int) Math.max(floor, Math.min(Integer.MAX_VALUE, MIN_WORK_PER_CHUNK / Math.max(1, workPerItem)));
     }
 
+    /** Chunks per thread: enough that a thread slowed by the OS or the JIT hands its share to the others. */
+    private static final int CHUNKS_PER_THREAD = 4;
+
     /**
-     * Runs task over [0, count) in at most {@code threads} contiguous chunks; small ranges stay on the caller.
+     * Runs task over [0, count) in contiguous chunks that the caller and the workers take in turn from a shared
+     * counter (a static half each left one thread idle for 5-9 % of a prefill while the other, slowed by the OS,
+     * finished); small ranges stay on the caller. Chunk bounds depend only on count and minChunk, and each index
+     * is computed independently, so results do not depend on which thread ran which chunk.
      * Not reentrant: one caller at a time (a model's sessions are used from one thread each, in turn).
      */
     synchronized void forRange(int count, int minChunk, RangeTask task) {
-        int chunks = Math.min(threads, Math.max(1, count / Math.max(1, minChunk)));
-        if (chunks <= 1) {
+        int chunks = Math.min(threads * CHUNKS_PER_THREAD, Math.max(1, count / Math.max(1, minChunk)));
+        if (chunks <= 1 || threads == 1) {
             task.run(0, count);
             return;
         }
-        for (int c = 1; c < chunks; c++) {
-            workers[c - 1].start(task, (int) ((long) count * c / chunks), (int) ((long) count * (c + 1) / chunks));
-        }
+        AtomicInteger next = new AtomicInteger();
+        RangeTask pull = (ignoredStart, ignoredEnd) -> {
+            int c;
+            while ((c = next.getAndIncrement()) < chunks) {
+                task.run((int) ((long) count * c / chunks), (int) ((long) count * (c + 1) / chunks));
+            }
+        };
+        int helpers = Math.min(threads, chunks) - 1;
+        for (int i = 0; i < helpers; i++) workers[i].start(pull, 0, count);
         Throwable failure = null;
         try {
-            task.run(0, (int) ((long) count / chunks));
+            pull.run(0, count);
         } catch (Throwable t) {
             failure = t;
+            next.set(chunks); // stop the others taking more
         }
-        for (int c = 1; c < chunks; c++) {
-            Throwable t = workers[c - 1].awaitDone();
+        for (int i = 0; i < helpers; i++) {
+            Throwable t = workers[i].awaitDone();
             if (failure == null) failure = t;
         }
         if (failure instanceof RuntimeException re) throw re;
