@@ -62,9 +62,10 @@ public final class Q5_KKernel extends FloatRowKernel {
             float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
             long sLo = w.get(KQuants.LE_LONG, bo + 4);
             int sHi = w.get(Halfs.LE_INT, bo + 12);
+            long scales = KQuants.scales(sLo, sHi), mins = KQuants.mins(sLo, sHi);
             for (int c = 0; c < 4; c++) {
-                float dsLo = d * KQuants.scale(sLo, sHi, 2 * c), dmLo = -dmin * KQuants.min(sLo, sHi, 2 * c);
-                float dsHi = d * KQuants.scale(sLo, sHi, 2 * c + 1), dmHi = -dmin * KQuants.min(sLo, sHi, 2 * c + 1);
+                float dsLo = d * KQuants.at(scales, 2 * c), dmLo = -dmin * KQuants.at(mins, 2 * c);
+                float dsHi = d * KQuants.at(scales, 2 * c + 1), dmHi = -dmin * KQuants.at(mins, 2 * c + 1);
                 long qs = bo + QS + 32 * c;
                 int xc = xb + 64 * c;
                 for (int p = 0; p < 32; p += L) {
@@ -91,9 +92,10 @@ public final class Q5_KKernel extends FloatRowKernel {
             float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
             long sLo = w.get(KQuants.LE_LONG, bo + 4);
             int sHi = w.get(Halfs.LE_INT, bo + 12);
+            long scales = KQuants.scales(sLo, sHi), mins = KQuants.mins(sLo, sHi);
             for (int c = 0; c < 4; c++) {
-                float dsLo = d * KQuants.scale(sLo, sHi, 2 * c), dmLo = -dmin * KQuants.min(sLo, sHi, 2 * c);
-                float dsHi = d * KQuants.scale(sLo, sHi, 2 * c + 1), dmHi = -dmin * KQuants.min(sLo, sHi, 2 * c + 1);
+                float dsLo = d * KQuants.at(scales, 2 * c), dmLo = -dmin * KQuants.at(mins, 2 * c);
+                float dsHi = d * KQuants.at(scales, 2 * c + 1), dmHi = -dmin * KQuants.at(mins, 2 * c + 1);
                 long qs = bo + QS + 32 * c;
                 int xc = xb + 64 * c;
                 for (int p = 0; p < 32; p += L) {
