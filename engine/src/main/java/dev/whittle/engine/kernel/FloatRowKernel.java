@@ -115,9 +115,10 @@ abstract class FloatRowKernel implements LinearKernel {
             int pr = Math.min(PanelGemm.PANEL_ROWS, rowEnd - r0);
             for (int k = 0; k < pr; k++) decodeRow(w, (r0 + k) * rowBytes, cols, panel, k * cols);
             PanelGemm.multiply(panel, pr, cols, x, ct);
-            for (int k = 0; k < pr; k++) {
-                int src = k * stride, dst = r0 + k;
-                for (int t = 0; t < n; t++) out[t * rows + dst] = ct[src + t];
+            // token-major so the writes run along out's rows; the strided reads stay within ct, which is in L1
+            for (int t = 0; t < n; t++) {
+                int dst = t * rows + r0;
+                for (int k = 0; k < pr; k++) out[dst + k] = ct[k * stride + t];
             }
         }
     }
