@@ -23,6 +23,9 @@ import static dev.whittle.engine.kernel.KernelSpecies.toInts;
  * weights larger than L3 (45056×2048): 8.9 GB/s against 7.3 GB/s for the previous version that re-centred every
  * lane, in the same session (4096×5632: 8.7 vs 7.9). Offsets kept as L floats per block instead of one made
  * 5632-wide rows run at half speed (activations plus offsets no longer fit the 32 KiB L1).
+ * <p>No four-row decode ({@code dot1Rows4}) here, unlike F32 and Q8_0: a four-row version of this loop ran the
+ * tinyllama-shape decode at 0.6x (tg32 5.5-6.3 against 8.7-9.9 tok/s, alternating runs), and a two-row one was
+ * slower too; both need more live vectors than this body can keep in registers.
  * <p>C2 compiles this kernel well or about 3x worse from run to run depending on what else it has compiled
  * (helpers already compiled on their own are not inlined): keep helpers few and call sites single.
  */
