@@ -45,6 +45,54 @@ public final class F16Kernel extends FloatRowKernel {
         return r;
     }
 
+    /**
+     * Four rows widened into scratch, then multiplied together with {@link #dot1}'s accumulators and order per
+     * row (bit-identical results), sharing the activation loads: tinyllama-shape tg32 5.45-6.31 against
+     * 4.97-5.40 tok/s for row-at-a-time, alternating runs.
+     */
+    @Override
+    void dot1Rows4(MemorySegment w, long rowOff, long rowBytes, int cols, PreparedInput in, float[] out, int r) {
+        float[] x = in.floats();
+        float[][] holder = ROW.get();
+        if (holder[0].length < 4 * cols) holder[0] = new float[4 * cols];
+        float[] m = holder[0];
+        for (int k = 0; k < 4; k++) decodeRow(w, rowOff + k * rowBytes, cols, m, k * cols);
+        int m1 = cols, m2 = 2 * cols, m3 = 3 * cols;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, o0 = a0, o1 = a0, o2 = a0, o3 = a0;
+        int i = 0;
+        for (; i + 2 * L <= cols; i += 2 * L) {
+            FloatVector xe = FloatVector.fromArray(F, x, i), xo = FloatVector.fromArray(F, x, i + L);
+            a0 = FloatVector.fromArray(F, m, i).fma(xe, a0);
+            a1 = FloatVector.fromArray(F, m, m1 + i).fma(xe, a1);
+            a2 = FloatVector.fromArray(F, m, m2 + i).fma(xe, a2);
+            a3 = FloatVector.fromArray(F, m, m3 + i).fma(xe, a3);
+            o0 = FloatVector.fromArray(F, m, i + L).fma(xo, o0);
+            o1 = FloatVector.fromArray(F, m, m1 + i + L).fma(xo, o1);
+            o2 = FloatVector.fromArray(F, m, m2 + i + L).fma(xo, o2);
+            o3 = FloatVector.fromArray(F, m, m3 + i + L).fma(xo, o3);
+        }
+        if (i + L <= cols) {
+            FloatVector xe = FloatVector.fromArray(F, x, i);
+            a0 = FloatVector.fromArray(F, m, i).fma(xe, a0);
+            a1 = FloatVector.fromArray(F, m, m1 + i).fma(xe, a1);
+            a2 = FloatVector.fromArray(F, m, m2 + i).fma(xe, a2);
+            a3 = FloatVector.fromArray(F, m, m3 + i).fma(xe, a3);
+            i += L;
+        }
+        float s0 = KernelSpecies.sum(a0.add(o0)), s1 = KernelSpecies.sum(a1.add(o1));
+        float s2 = KernelSpecies.sum(a2.add(o2)), s3 = KernelSpecies.sum(a3.add(o3));
+        for (; i < cols; i++) {
+            s0 += m[i] * x[i];
+            s1 += m[m1 + i] * x[i];
+            s2 += m[m2 + i] * x[i];
+            s3 += m[m3 + i] * x[i];
+        }
+        out[r] = s0;
+        out[r + 1] = s1;
+        out[r + 2] = s2;
+        out[r + 3] = s3;
+    }
+
     /** Two accumulators (even/odd vectors) so consecutive FMAs do not wait on each other. */
     @Override
     float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
