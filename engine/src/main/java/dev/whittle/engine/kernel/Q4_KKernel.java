@@ -11,7 +11,6 @@ import java.lang.foreign.ValueLayout;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
 import static dev.whittle.engine.kernel.KernelSpecies.intsToFloats;
-import static dev.whittle.engine.kernel.KernelSpecies.toInts;
 
 /**
  * Q4_K weights: super-blocks of 256, {@code f16 d; f16 dmin; u8 scales[12]; u8 qs[128]}: eight sub-blocks of
@@ -48,8 +47,8 @@ public final class Q4_KKernel extends FloatRowKernel {
     /**
      * One block loop written once (keeps the compilation well under C2's node budget). Two FMA chains:
      * low-nibble sub-blocks (2c) into one accumulator, high-nibble sub-blocks (2c+1) into the other, so each
-     * qs byte is loaded once; nibbles are split on int lanes (x86 has
-     * no byte shifts) and the scale bytes are read with two wide loads.
+     * qs byte is loaded once; bytes are zero-extended to int lanes (x86 has no byte shifts), so the low nibble is
+     * one AND and the high one a logical shift, and the scale bytes are read with two wide loads.
      */
     @Override
     float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
@@ -68,9 +67,9 @@ public final class Q4_KKernel extends FloatRowKernel {
                 long qs = bo + QS + 32 * c;
                 int xc = xb + 64 * c;
                 for (int p = 0; p < 32; p += L) {
-                    IntVector q = toInts(loadBytes(w, qs + p));
+                    IntVector q = (IntVector) loadBytes(w, qs + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                     FloatVector wl = intsToFloats(q.and(15)).fma(dsLo, dmLo);
-                    FloatVector wh = intsToFloats(q.lanewise(VectorOperators.ASHR, 4).and(15)).fma(dsHi, dmHi);
+                    FloatVector wh = intsToFloats(q.lanewise(VectorOperators.LSHR, 4)).fma(dsHi, dmHi);
                     lo = wl.fma(FloatVector.fromArray(F, x, xc + p), lo);
                     hi = wh.fma(FloatVector.fromArray(F, x, xc + 32 + p), hi);
                 }
@@ -97,9 +96,9 @@ public final class Q4_KKernel extends FloatRowKernel {
                 long qs = bo + QS + 32 * c;
                 int xc = xb + 64 * c;
                 for (int p = 0; p < 32; p += L) {
-                    IntVector q = toInts(loadBytes(w, qs + p));
+                    IntVector q = (IntVector) loadBytes(w, qs + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                     FloatVector wl = intsToFloats(q.and(15)).fma(dsLo, dmLo);
-                    FloatVector wh = intsToFloats(q.lanewise(VectorOperators.ASHR, 4).and(15)).fma(dsHi, dmHi);
+                    FloatVector wh = intsToFloats(q.lanewise(VectorOperators.LSHR, 4)).fma(dsHi, dmHi);
                     int xl = xc + p, xh = xc + 32 + p;
                     a0 = wl.fma(FloatVector.fromArray(F, x, xl), a0);
                     a1 = wl.fma(FloatVector.fromArray(F, x, xl + cols), a1);
@@ -138,9 +137,9 @@ public final class Q4_KKernel extends FloatRowKernel {
                 long qs = bo + QS + 32 * c;
                 int o = dstOff + b * BLOCK + 64 * c;
                 for (int p = 0; p < 32; p += L) {
-                    IntVector q = toInts(loadBytes(w, qs + p));
+                    IntVector q = (IntVector) loadBytes(w, qs + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                     intsToFloats(q.and(15)).fma(dsLo, dmLo).intoArray(dst, o + p);
-                    intsToFloats(q.lanewise(VectorOperators.ASHR, 4).and(15)).fma(dsHi, dmHi).intoArray(dst, o + 32 + p);
+                    intsToFloats(q.lanewise(VectorOperators.LSHR, 4)).fma(dsHi, dmHi).intoArray(dst, o + 32 + p);
                 }
             }
         }
