@@ -8,7 +8,8 @@ import java.lang.foreign.MemorySegment;
  * Base of the vector kernels that decode weights into float lanes and FMA them with float activations.
  * It owns the loop nest, in three regimes:
  * <ul>
- *   <li>one token: {@link #dot1} per row;</li>
+ *   <li>one token: {@link #dot1} per row, or {@link #dot1Rows4} over four rows at once where a kernel streams
+ *       them together (same results);</li>
  *   <li>2-15 tokens: weight rows in blocks small enough to stay in L2 while every token chunk passes over them,
  *       four tokens sharing each decoded weight vector ({@link #dot4}, same lane order and FMA sequence as
  *       {@link #dot1}, so these outputs equal the single-token ones bit for bit);</li>
