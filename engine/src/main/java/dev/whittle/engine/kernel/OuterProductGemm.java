@@ -12,8 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Contract: every element of C is one sequential fused multiply-add chain over p in ascending order (lanes and
  * the scalar tails use the same single-rounding fma), so the result does not depend on blocking, tile shape or how
- * a caller splits rows over threads. Micro-kernel: 4 rows × 2 vectors (8 accumulators; 4 broadcasts and 2 loads
- * per 8 FMAs); B is walked in blocks of {@value #KB} rows × {@value #JB} columns that stay in L2 while every row
+ * a caller splits rows over threads. Micro-kernel: 6 rows × 4 vectors (24 accumulators; 6 broadcasts and 4 loads
+ * per 24 FMAs), then 4 × 2 and single vectors for the edges. The earlier 4 × 2 alone kept only 8 FMA chains in
+ * flight, too few for a core with two FMA ports and 4-cycle latency; B is walked in blocks of {@value #KB} rows × {@value #JB} columns that stay in L2 while every row
  * of A passes over them.
  */
 public final class OuterProductGemm {
@@ -36,6 +37,13 @@ public final class OuterProductGemm {
                 int p1 = Math.min(k, p0 + KB);
                 boolean acc = accumulate || p0 > 0;
                 int i = 0;
+                for (; i + 6 <= m; i += 6) {
+                    int j = j0;
+                    for (; j + 4 * L <= j1; j += 4 * L) {
+                        kernel6x4(a, aOff + i * ars, ars, acs, b, bOff, ldb, c, cOff + i * ldc + j, ldc, j, p0, p1, acc);
+                    }
+                    for (int r = 0; r < 6; r++) columnTail(a, aOff + (i + r) * ars, acs, b, bOff, ldb, c, cOff + (i + r) * ldc, j, j1, p0, p1, acc);
+                }
                 for (; i + 4 <= m; i += 4) {
                     int j = j0;
                     for (; j + 2 * L <= j1; j += 2 * L) {
@@ -52,6 +60,61 @@ public final class OuterProductGemm {
                 }
             }
         }
+    }
+
+    /** Row r's columns [j, j1) after the wide tiles: vectors, then scalars. */
+    private static void columnTail(float[] a, int ai, int acs, float[] b, int bOff, int ldb, float[] c, int ci, int j,
+            int j1, int p0, int p1, boolean acc) {
+        for (; j + L <= j1; j += L) kernel1x1(a, ai, acs, b, bOff, ldb, c, ci + j, j, p0, p1, acc);
+        for (; j < j1; j++) scalar(a, ai, acs, b, bOff, ldb, c, ci + j, j, p0, p1, acc);
+    }
+
+    /** Six rows × four vectors: 24 accumulators, 6 broadcasts and 4 loads per 24 FMAs. */
+    private static void kernel6x4(float[] a, int ai, int ars, int acs, float[] b, int bOff, int ldb, float[] c, int ci,
+            int ldc, int j, int p0, int p1, boolean acc) {
+        int c1 = ci + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector s00 = z, s01 = z, s02 = z, s03 = z, s10 = z, s11 = z, s12 = z, s13 = z;
+        FloatVector s20 = z, s21 = z, s22 = z, s23 = z, s30 = z, s31 = z, s32 = z, s33 = z;
+        FloatVector s40 = z, s41 = z, s42 = z, s43 = z, s50 = z, s51 = z, s52 = z, s53 = z;
+        if (acc) {
+            s00 = FloatVector.fromArray(S, c, ci); s01 = FloatVector.fromArray(S, c, ci + L);
+            s02 = FloatVector.fromArray(S, c, ci + 2 * L); s03 = FloatVector.fromArray(S, c, ci + 3 * L);
+            s10 = FloatVector.fromArray(S, c, c1); s11 = FloatVector.fromArray(S, c, c1 + L);
+            s12 = FloatVector.fromArray(S, c, c1 + 2 * L); s13 = FloatVector.fromArray(S, c, c1 + 3 * L);
+            s20 = FloatVector.fromArray(S, c, c2); s21 = FloatVector.fromArray(S, c, c2 + L);
+            s22 = FloatVector.fromArray(S, c, c2 + 2 * L); s23 = FloatVector.fromArray(S, c, c2 + 3 * L);
+            s30 = FloatVector.fromArray(S, c, c3); s31 = FloatVector.fromArray(S, c, c3 + L);
+            s32 = FloatVector.fromArray(S, c, c3 + 2 * L); s33 = FloatVector.fromArray(S, c, c3 + 3 * L);
+            s40 = FloatVector.fromArray(S, c, c4); s41 = FloatVector.fromArray(S, c, c4 + L);
+            s42 = FloatVector.fromArray(S, c, c4 + 2 * L); s43 = FloatVector.fromArray(S, c, c4 + 3 * L);
+            s50 = FloatVector.fromArray(S, c, c5); s51 = FloatVector.fromArray(S, c, c5 + L);
+            s52 = FloatVector.fromArray(S, c, c5 + 2 * L); s53 = FloatVector.fromArray(S, c, c5 + 3 * L);
+        }
+        for (int p = p0; p < p1; p++) {
+            int bo = bOff + p * ldb + j;
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L), b3 = FloatVector.fromArray(S, b, bo + 3 * L);
+            int ao = ai + p * acs;
+            FloatVector x = FloatVector.broadcast(S, a[ao]);
+            s00 = x.fma(b0, s00); s01 = x.fma(b1, s01); s02 = x.fma(b2, s02); s03 = x.fma(b3, s03);
+            x = FloatVector.broadcast(S, a[ao + ars]);
+            s10 = x.fma(b0, s10); s11 = x.fma(b1, s11); s12 = x.fma(b2, s12); s13 = x.fma(b3, s13);
+            x = FloatVector.broadcast(S, a[ao + 2 * ars]);
+            s20 = x.fma(b0, s20); s21 = x.fma(b1, s21); s22 = x.fma(b2, s22); s23 = x.fma(b3, s23);
+            x = FloatVector.broadcast(S, a[ao + 3 * ars]);
+            s30 = x.fma(b0, s30); s31 = x.fma(b1, s31); s32 = x.fma(b2, s32); s33 = x.fma(b3, s33);
+            x = FloatVector.broadcast(S, a[ao + 4 * ars]);
+            s40 = x.fma(b0, s40); s41 = x.fma(b1, s41); s42 = x.fma(b2, s42); s43 = x.fma(b3, s43);
+            x = FloatVector.broadcast(S, a[ao + 5 * ars]);
+            s50 = x.fma(b0, s50); s51 = x.fma(b1, s51); s52 = x.fma(b2, s52); s53 = x.fma(b3, s53);
+        }
+        s00.intoArray(c, ci); s01.intoArray(c, ci + L); s02.intoArray(c, ci + 2 * L); s03.intoArray(c, ci + 3 * L);
+        s10.intoArray(c, c1); s11.intoArray(c, c1 + L); s12.intoArray(c, c1 + 2 * L); s13.intoArray(c, c1 + 3 * L);
+        s20.intoArray(c, c2); s21.intoArray(c, c2 + L); s22.intoArray(c, c2 + 2 * L); s23.intoArray(c, c2 + 3 * L);
+        s30.intoArray(c, c3); s31.intoArray(c, c3 + L); s32.intoArray(c, c3 + 2 * L); s33.intoArray(c, c3 + 3 * L);
+        s40.intoArray(c, c4); s41.intoArray(c, c4 + L); s42.intoArray(c, c4 + 2 * L); s43.intoArray(c, c4 + 3 * L);
+        s50.intoArray(c, c5); s51.intoArray(c, c5 + L); s52.intoArray(c, c5 + 2 * L); s53.intoArray(c, c5 + 3 * L);
     }
 
     private static void kernel4x2(float[] a, int ai, int ars, int acs, float[] b, int bOff, int ldb, float[] c, int ci,

@@ -43,6 +43,26 @@ class OuterProductGemmTest {
         for (int i = 3; i < 14; i++) for (int j = 5; j < 55; j++) assertEquals(full[i * n + j], part[i * n + j], 0f, i + "," + j);
     }
 
+    /** The contract, checked exactly: each element is the fma chain over p from its starting value. */
+    @Test
+    void everyElementIsTheSequentialFmaChain() {
+        Random rnd = new Random(15);
+        int[][] shapes = {{6, 64, 300}, {13, 70, 513}, {7, 129, 40}, {25, 200, 257}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] a = random(rnd, m * k), b = random(rnd, k * n), init = random(rnd, m * n);
+            float[] c = init.clone();
+            OuterProductGemm.multiply(a, 0, k, 1, b, 0, n, c, 0, n, m, n, k, true);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    float chain = init[i * n + j];
+                    for (int p = 0; p < k; p++) chain = Math.fma(a[i * k + p], b[p * n + j], chain);
+                    assertEquals(chain, c[i * n + j], 0f, "m=" + m + " n=" + n + " k=" + k + " at " + i + "," + j);
+                }
+            }
+        }
+    }
+
     private static float[] random(Random rnd, int len) {
         float[] v = new float[len];
         for (int i = 0; i < len; i++) v[i] = (float) rnd.nextGaussian();
