@@ -12,7 +12,8 @@ const llama = await getLlama({gpu: false, build: "never", logLevel: LlamaLogLeve
 const m = await llama.loadModel({modelPath: model});
 const p = Number(P), g = Number(G), reps = Number(R);
 const ctx = await m.createContext({contextSize: p + g + 16, batchSize: Math.max(p, 32), threads: Number(T)});
-const vocab = m.tokens.count ?? 32000;
+// node-llama-cpp exposes no vocabulary size on the model; the GGUF token list has it
+const vocab = m.fileInfo?.metadata?.tokenizer?.ggml?.tokens?.length ?? 32000;
 let seed = 1;
 const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const prompt = Array.from({length: p}, () => 3 + Math.floor(rnd() * (Math.min(vocab, 32000) - 3)));

@@ -23,6 +23,23 @@ public final class BenchTables {
         return t.render();
     }
 
+    /**
+     * whittle against llama.cpp on the same file in the same run: one row per test both ran, with the ratio of
+     * their means (above 1: whittle is faster).
+     */
+    public static String comparison(ModelBenchReport r, List<LlamaCppBaseline.Figure> llamaCpp) {
+        MarkdownTable t = new MarkdownTable()
+                .column("test", 15).column("whittle t/s", 20).column("llama.cpp t/s", 20).column("whittle/llama.cpp", 17);
+        for (BenchResult b : r.results()) {
+            for (LlamaCppBaseline.Figure l : llamaCpp) {
+                if (!l.test().equals(b.name())) continue;
+                t.row(b.name(), f("%.2f ± %.2f", b.avgTs(), b.stddevTs()), f("%.2f ± %.2f", l.meanTs(), l.stddevTs()),
+                        f("%.2f", b.avgTs() / l.meanTs()));
+            }
+        }
+        return t.render();
+    }
+
     /** One row per measurement: threads, buffer size, passes, best and mean GB/s. */
     public static String bandwidth(List<MemoryBandwidth.Measurement> ms) {
         MarkdownTable t = new MarkdownTable()

@@ -52,6 +52,20 @@ class BenchTablesTest {
     }
 
     @Test
+    void comparisonPairsTestsByNameWithTheRatioOfMeans() {
+        List<LlamaCppBaseline.Figure> llama = List.of(new LlamaCppBaseline.Figure("pp128", 160, 5),
+                new LlamaCppBaseline.Figure("tg32", 16, 1), new LlamaCppBaseline.Figure("pp512", 100, 1));
+        String[] lines = BenchTables.comparison(report(null), llama).split("\n");
+        assertEquals(4, lines.length, "header, rule and the two tests both ran (pp512 has no whittle run)");
+        assertEquals(List.of("pp128", "144.00 ± 22.63", "160.00 ± 5.00", "0.90"), cells(lines[2]));
+        assertEquals(List.of("tg32", "8.00 ± 0.00", "16.00 ± 1.00", "0.50"), cells(lines[3]));
+    }
+
+    private static List<String> cells(String row) {
+        return java.util.Arrays.stream(row.split("\\|")).map(String::strip).filter(c -> !c.isEmpty()).toList();
+    }
+
+    @Test
     void llamaBenchUnits() {
         assertEquals("256.00 MiB", BenchTables.size(256L << 20));
         assertEquals("1.00 GiB", BenchTables.size(1L << 30));

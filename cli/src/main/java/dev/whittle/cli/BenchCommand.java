@@ -4,6 +4,7 @@ import dev.whittle.bench.BenchJson;
 import dev.whittle.bench.ModelBenchReport;
 import dev.whittle.bench.BenchResult;
 import dev.whittle.bench.BenchTables;
+import dev.whittle.bench.LlamaCppBaseline;
 import dev.whittle.bench.MemoryBandwidth;
 import dev.whittle.bench.ModelBenchmark;
 import dev.whittle.bench.ModelFacts;
@@ -65,6 +66,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--membw-mib", defaultValue = "1024", paramLabel = "MIB", description = "Bandwidth test buffer in MiB (default: ${DEFAULT-VALUE}).")
     int membwMib;
 
+    @Option(names = "--vs-llama-cpp", description = "Then run llama.cpp's pp/tg on the same file (node-llama-cpp, "
+            + "installed by scripts/install-llama-cpp.sh) and print both with their ratio: on a shared machine only "
+            + "ratios from one run compare.")
+    boolean vsLlamaCpp;
+
     @Option(names = "--baseline", paramLabel = "FILE.json", description = "A previous --json output to compare t/s against, test by test.")
     Path baseline;
 
@@ -81,6 +87,13 @@ public final class BenchCommand implements Callable<Integer> {
         if (membwMib < 1) throw new ParameterException(spec.commandLine(), "--membw-mib must be at least 1, got " + membwMib);
         if (model == null && !membw) throw new ParameterException(spec.commandLine(), "give a MODEL to benchmark, or --membw to measure memory bandwidth");
         if (model == null && baseline != null) throw new ParameterException(spec.commandLine(), "--baseline needs a MODEL to benchmark");
+        if (vsLlamaCpp && (model == null || prompt < 1 || gen < 1)) {
+            throw new ParameterException(spec.commandLine(), "--vs-llama-cpp needs a MODEL and both a pp and a tg test (--prompt and --gen at least 1)");
+        }
+        if (vsLlamaCpp) {
+            String why = LlamaCppBaseline.unavailableReason(); // before whittle's run, not after it
+            if (why != null) throw new IllegalArgumentException("--vs-llama-cpp: " + why);
+        }
         double threshold = RegressionGate.parseThreshold(maxRegression);
         List<BenchJson.Entry> base = baseline == null ? null : readBaseline(baseline);
         ModelBenchmark.Settings settings = new ModelBenchmark.Settings(prompt, gen, repetitions, seed);
@@ -103,8 +116,18 @@ public final class BenchCommand implements Callable<Integer> {
                 report = ModelBenchReport.of(facts, results, bandwidth.isEmpty() ? null : bandwidth.getLast());
             }
         }
+        List<LlamaCppBaseline.Figure> llamaCpp = null;
+        if (vsLlamaCpp) {
+            err.println("bench: llama.cpp on the same file, " + n + " threads, " + repetitions + " runs per test");
+            try {
+                llamaCpp = LlamaCppBaseline.run(model, prompt, gen, n, repetitions);
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException("--vs-llama-cpp: " + e.getMessage());
+            }
+        }
         if (json) {
             out.print(BenchJson.write(report));
+            if (llamaCpp != null) err.print(BenchTables.comparison(report, llamaCpp));
         } else {
             out.print(BenchTables.results(report));
             if (!bandwidth.isEmpty()) {
@@ -112,6 +135,10 @@ public final class BenchCommand implements Callable<Integer> {
                 out.print(BenchTables.bandwidth(bandwidth));
                 out.println();
                 out.print(BenchTables.boundLine(report));
+            }
+            if (llamaCpp != null) {
+                out.println();
+                out.print(BenchTables.comparison(report, llamaCpp));
             }
         }
         if (base == null) return 0;

@@ -1,0 +1,56 @@
+package dev.whittle.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.whittle.bench.LlamaCppBaseline;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** {@code whittle bench --vs-llama-cpp}: whittle and llama.cpp on one file in one run, with their ratio. */
+class BenchVsLlamaCppTest {
+    private static Path stories() {
+        String p = System.getProperty("whittle.fixtures");
+        return (p != null ? Path.of(p) : Path.of("../../shared/fixtures")).resolve("models/stories260K/stories260K.gguf");
+    }
+
+    @Test
+    void printsBothAndTheirRatioForEachTest() {
+        String why = LlamaCppBaseline.unavailableReason();
+        assumeTrue(why == null, "llama.cpp not available: " + why);
+        CliTest.Run r = CliTest.run("bench", stories().toString(), "-p", "8", "-n", "4", "-r", "1", "-t", "1", "--vs-llama-cpp");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("whittle/llama.cpp"), r.out());
+        for (String test : new String[] {"pp8", "tg4"}) {
+            String row = r.out().lines().filter(l -> l.matches("\\|\\s+" + test + " \\|.*") && l.split("\\|").length == 5).findFirst()
+                    .orElseThrow(() -> new AssertionError("no comparison row for " + test + " in\n" + r.out()));
+            double ratio = Double.parseDouble(row.split("\\|")[4].strip());
+            assertTrue(ratio > 0 && Double.isFinite(ratio), row);
+        }
+    }
+
+    /** Without llama.cpp the command stops before whittle's run, with one line naming what is missing. */
+    @Test
+    void missingLlamaCppIsAOneLineErrorUpFront(@org.junit.jupiter.api.io.TempDir Path empty) {
+        String old = System.getProperty("whittle.nodeLlamaCpp");
+        System.setProperty("whittle.nodeLlamaCpp", empty.toString());
+        try {
+            CliTest.Run r = CliTest.run("bench", stories().toString(), "-p", "8", "-n", "4", "-r", "1", "--vs-llama-cpp");
+            assertEquals(2, r.exit());
+            assertTrue(r.err().contains("node-llama-cpp) is not installed in " + empty), r.err());
+            assertTrue(!r.err().contains("bench: loading"), "must fail before benchmarking whittle: " + r.err());
+            assertEquals("", r.out());
+        } finally {
+            if (old == null) System.clearProperty("whittle.nodeLlamaCpp");
+            else System.setProperty("whittle.nodeLlamaCpp", old);
+        }
+    }
+
+    @Test
+    void needsBothTests() {
+        CliTest.Run r = CliTest.run("bench", stories().toString(), "-n", "0", "--vs-llama-cpp");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--vs-llama-cpp needs a MODEL and both a pp and a tg test"), r.err());
+    }
+}
