@@ -90,6 +90,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (vsLlamaCpp && (model == null || prompt < 1 || gen < 1)) {
             throw new ParameterException(spec.commandLine(), "--vs-llama-cpp needs a MODEL and both a pp and a tg test (--prompt and --gen at least 1)");
         }
+        if (vsLlamaCpp && !model.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")) {
+            throw new ParameterException(spec.commandLine(), "--vs-llama-cpp needs a .gguf file (llama.cpp reads only GGUF), got " + model);
+        }
         if (vsLlamaCpp) {
             String why = LlamaCppBaseline.unavailableReason(); // before whittle's run, not after it
             if (why != null) throw new IllegalArgumentException("--vs-llama-cpp: " + why);

@@ -48,6 +48,14 @@ class BenchVsLlamaCppTest {
     }
 
     @Test
+    void needsAGgufFile() {
+        Path hf = stories().getParent().getParent().resolve("stories260K-hf");
+        CliTest.Run r = CliTest.run("bench", hf.toString(), "-p", "8", "-n", "4", "--vs-llama-cpp");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--vs-llama-cpp needs a .gguf file"), r.err());
+    }
+
+    @Test
     void needsBothTests() {
         CliTest.Run r = CliTest.run("bench", stories().toString(), "-n", "0", "--vs-llama-cpp");
         assertEquals(2, r.exit());
