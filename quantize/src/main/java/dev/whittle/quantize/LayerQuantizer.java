@@ -158,11 +158,11 @@ final class LayerQuantizer {
         quantizeLinear(p, "mlp.gate_proj", w, h2, out, reports, "gptq");
         quantizeLinear(p, "mlp.up_proj", w, h2, out, reports, "gptq");
         Hessian inDown = new Hessian(ff);
-        forEachChunk(x, seqLen, (from, n, hc) -> inDown.add(activation(w, out, p, LayerMath.rmsNorm(hc, n, ln2, eps), n), n));
+        forEachChunk(x, seqLen, (from, n, hc) -> inDown.add(activation(out, p, LayerMath.rmsNorm(hc, n, ln2, eps), n), n));
         quantizeLinear(p, "mlp.down_proj", w, inDown.toMatrix(), out, reports, "gptq");
         float[] wd = out.get(p + "mlp.down_proj.weight").values();
         forEachChunk(x, seqLen, (from, n, hc) -> {
-            float[] act = activation(w, out, p, LayerMath.rmsNorm(hc, n, ln2, eps), n);
+            float[] act = activation(out, p, LayerMath.rmsNorm(hc, n, ln2, eps), n);
             LayerMath.addInto(hc, LayerMath.linear(act, n, wd, h, ff, w.bias.get("mlp.down_proj")));
             x.write(from, n, hc);
         });
@@ -193,13 +193,7 @@ final class LayerQuantizer {
                     (ws, xc, m) -> attentionBlock(w, xc, m, ws[0], ws[1], ws[2], w.w.get("self_attn.o_proj")));
             foldScale(w, "input_layernorm", qkv, s1);
             Activations att = store(open, n, qd);
-            Hessian inQkv = new Hessian(h);
-            forEachChunk(xn1, seqLen, (from, m, xc) -> {
-                float[] xs = divideColumns(xc, m, s1);
-                inQkv.add(xs, m);
-                att.write(from, m, attention(w, xs, m, w.w.get(qkv[0]), w.w.get(qkv[1]), w.w.get(qkv[2])));
-            });
-            h1 = inQkv.toMatrix();
+            h1 = scaledInputPass(xn1, seqLen, s1, att, (xs, m) -> attention(w, xs, m, w.w.get(qkv[0]), w.w.get(qkv[1]), w.w.get(qkv[2])));
             release(open, xn1);
             // o after v: only when v's output channels are o's input channels one to one (no GQA)
             if (kvd == qd && w.bias.get("self_attn.v_proj") == null) {
@@ -224,23 +218,14 @@ final class LayerQuantizer {
             float[] s2 = searchScale(p, w, gu, xn2, seqLen, (ws, xc, m) -> mlp(xc, m, ws[0], ws[1], w.w.get("mlp.down_proj")));
             foldScale(w, "post_attention_layernorm", gu, s2);
             Activations act = store(open, n, ff);
-            Hessian inMlp = new Hessian(h);
-            forEachChunk(xn2, seqLen, (from, m, xc) -> {
-                float[] xs = divideColumns(xc, m, s2);
-                inMlp.add(xs, m);
-                act.write(from, m, LayerMath.siluMul(LayerMath.linear(xs, m, w.w.get(gu[0]), ff, h, null),
-                        LayerMath.linear(xs, m, w.w.get(gu[1]), ff, h, null)));
-            });
-            h2 = inMlp.toMatrix();
+            h2 = scaledInputPass(xn2, seqLen, s2, act, (xs, m) -> gated(xs, m, w.w.get(gu[0]), w.w.get(gu[1])));
             release(open, xn2);
             // down after up
             float[] s3 = searchScale(p, w, new String[] {"mlp.down_proj"}, act, seqLen,
                     (ws, ac, m) -> LayerMath.linear(ac, m, ws[0], h, ff, null));
             scaleRowsDown(w.w.get("mlp.up_proj"), s3, h);
             scaleColumns(w.w.get("mlp.down_proj"), s3);
-            Hessian inDown = new Hessian(ff);
-            forEachChunk(act, seqLen, (from, m, ac) -> inDown.add(divideColumns(ac, m, s3), m));
-            hd = inDown.toMatrix();
+            hd = scaledInputPass(act, seqLen, s3, null, null);
         } finally {
             for (Activations a : open) a.close();
         }
@@ -259,6 +244,25 @@ final class LayerQuantizer {
     private static void foldScale(Weights w, String norm, String[] group, float[] s) {
         foldIntoNorm(w.w.get(norm), s);
         for (String name : group) scaleColumns(w.w.get(name), s);
+    }
+
+    /** A group's output for one chunk of its (scaled) input rows. */
+    private interface ChunkOutput {
+        float[] apply(float[] in, int rows);
+    }
+
+    /**
+     * One pass over a group's input with AWQ's scale divided out, chunk by chunk: returns the Hessian of the
+     * scaled input and, when {@code into} is given, stores {@code group} of each scaled chunk there.
+     */
+    private static double[] scaledInputPass(Activations in, int seqLen, float[] s, Activations into, ChunkOutput group) {
+        Hessian hessian = new Hessian(in.width());
+        forEachChunk(in, seqLen, (from, m, xc) -> {
+            float[] xs = divideColumns(xc, m, s);
+            hessian.add(xs, m);
+            if (into != null) into.write(from, m, group.apply(xs, m));
+        });
+        return hessian.toMatrix();
     }
 
     private static Activations store(List<Activations> open, int rows, int width) {
@@ -474,11 +478,15 @@ final class LayerQuantizer {
                 q.get(p + "self_attn.v_proj.weight").values());
     }
 
-    private float[] activation(Weights w, Map<String, Encoded> q, String p, float[] xn, int n) {
+    private float[] activation(Map<String, Encoded> q, String p, float[] xn, int n) {
+        return gated(xn, n, q.get(p + "mlp.gate_proj.weight").values(), q.get(p + "mlp.up_proj.weight").values());
+    }
+
+    /** The MLP's activation (before down) of normed inputs {@code xn}: silu(xn·gateᵀ) ⊙ (xn·upᵀ). */
+    private float[] gated(float[] xn, int n, float[] wg, float[] wu) {
         int h = c.hiddenSize();
         int ff = c.intermediateSize();
-        return LayerMath.siluMul(LayerMath.linear(xn, n, q.get(p + "mlp.gate_proj.weight").values(), ff, h, null),
-                LayerMath.linear(xn, n, q.get(p + "mlp.up_proj.weight").values(), ff, h, null));
+        return LayerMath.siluMul(LayerMath.linear(xn, n, wg, ff, h, null), LayerMath.linear(xn, n, wu, ff, h, null));
     }
 
     /** The attention output (before o) of normed inputs {@code xn} through q/k/v weights {@code wq, wk, wv}. */
@@ -494,10 +502,7 @@ final class LayerQuantizer {
     }
 
     private float[] mlp(float[] xn, int n, float[] wg, float[] wu, float[] wd) {
-        int h = c.hiddenSize();
-        int ff = c.intermediateSize();
-        float[] act = LayerMath.siluMul(LayerMath.linear(xn, n, wg, ff, h, null), LayerMath.linear(xn, n, wu, ff, h, null));
-        return LayerMath.linear(act, n, wd, h, ff, null);
+        return LayerMath.linear(gated(xn, n, wg, wu), n, wd, c.hiddenSize(), c.intermediateSize(), null);
     }
 
     /** The next layer's input: the block input through the layer as written (decoded weights, folded norms). */
@@ -508,7 +513,7 @@ final class LayerQuantizer {
         float[] hid = x.clone();
         LayerMath.addInto(hid, LayerMath.linear(a, n, q.get(p + "self_attn.o_proj.weight").values(), h, c.qDim(), w.bias.get("self_attn.o_proj")));
         float[] xn2 = LayerMath.rmsNorm(hid, n, q.get(p + "post_attention_layernorm.weight").values(), c.normEps());
-        float[] act = activation(w, q, p, xn2, n);
+        float[] act = activation(q, p, xn2, n);
         LayerMath.addInto(hid, LayerMath.linear(act, n, q.get(p + "mlp.down_proj.weight").values(), h, c.intermediateSize(), null));
         return hid;
     }
