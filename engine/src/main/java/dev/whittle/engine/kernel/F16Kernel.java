@@ -27,7 +27,7 @@ public final class F16Kernel extends FloatRowKernel {
         dst[dstOff] = Halfs.half(w, off);
     }
 
-    /** Per-thread row of widened weights, grown to the widest row seen. */
+    /** Per-thread rows of widened weights, grown to the most seen. */
     private static final ThreadLocal<float[][]> ROW = ThreadLocal.withInitial(() -> new float[1][0]);
 
     /**
@@ -38,11 +38,16 @@ public final class F16Kernel extends FloatRowKernel {
      * cache). Both give the same floats, so the sums are unchanged.
      */
     private float[] widened(MemorySegment w, long rowOff, int cols) {
-        float[][] holder = ROW.get();
-        if (holder[0].length < cols) holder[0] = new float[cols];
-        float[] r = holder[0];
+        float[] r = scratch(cols);
         decodeRow(w, rowOff, cols, r, 0);
         return r;
+    }
+
+    /** This thread's scratch array, at least {@code size} floats. */
+    private static float[] scratch(int size) {
+        float[][] holder = ROW.get();
+        if (holder[0].length < size) holder[0] = new float[size];
+        return holder[0];
     }
 
     /**
@@ -53,9 +58,7 @@ public final class F16Kernel extends FloatRowKernel {
     @Override
     void dot1Rows4(MemorySegment w, long rowOff, long rowBytes, int cols, PreparedInput in, float[] out, int r) {
         float[] x = in.floats();
-        float[][] holder = ROW.get();
-        if (holder[0].length < 4 * cols) holder[0] = new float[4 * cols];
-        float[] m = holder[0];
+        float[] m = scratch(4 * cols);
         for (int k = 0; k < 4; k++) decodeRow(w, rowOff + k * rowBytes, cols, m, k * cols);
         int m1 = cols, m2 = 2 * cols, m3 = 3 * cols;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, o0 = a0, o1 = a0, o2 = a0, o3 = a0;
