@@ -42,6 +42,14 @@ public final class LlamaCppBaseline {
         } catch (IllegalStateException e) {
             return e.getMessage();
         }
+        return installProblem();
+    }
+
+    /**
+     * Why node-llama-cpp cannot be run here (not installed in {@link #installDir}, or no working node), or null
+     * when it can. The llama.cpp compatibility tests use it too.
+     */
+    public static String installProblem() {
         Path dir = installDir();
         if (!Files.isRegularFile(dir.resolve("node_modules/node-llama-cpp/package.json"))) {
             return "llama.cpp (node-llama-cpp) is not installed in " + dir

@@ -1,10 +1,10 @@
 package dev.whittle.quantize;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whittle.bench.LlamaCppBaseline;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,23 +18,9 @@ import java.util.concurrent.TimeUnit;
 final class LlamaCpp {
     private LlamaCpp() {}
 
-    static Path installDir() {
-        String env = System.getenv("WHITTLE_NODE_LLAMA_CPP");
-        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "whittle", "node-llama-cpp");
-    }
-
-    /** Why llama.cpp cannot be run here, or null when it can. */
+    /** Why llama.cpp cannot be run here, or null when it can (the same check as {@code whittle bench --vs-llama-cpp}). */
     static String unavailableReason() {
-        if (!Files.isRegularFile(installDir().resolve("node_modules/node-llama-cpp/package.json"))) {
-            return "node-llama-cpp not installed in " + installDir() + " (scripts/install-llama-cpp.sh)";
-        }
-        try {
-            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor() == 0 ? null : "node does not run";
-        } catch (IOException | InterruptedException e) {
-            return "node not found: " + e.getMessage();
-        }
+        return LlamaCppBaseline.installProblem();
     }
 
     /** llama.cpp's raw next-token logits after each prefix of {@code tokens}: [position][vocab]. */
@@ -42,7 +28,7 @@ final class LlamaCpp {
         StringJoiner ids = new StringJoiner(",");
         for (int t : tokens) ids.add(Integer.toString(t));
         Path script = Path.of("").toAbsolutePath().getParent().resolve("scripts/llama-cpp-logits.mjs");
-        Process p = new ProcessBuilder("node", script.toString(), installDir().toString(), model.toString(), ids.toString())
+        Process p = new ProcessBuilder("node", script.toString(), LlamaCppBaseline.installDir().toString(), model.toString(), ids.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
