@@ -1,13 +1,17 @@
 package dev.whittle.engine.kernel;
 
 import dev.whittle.core.tensor.DType;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
 import static dev.whittle.engine.kernel.KernelSpecies.intsToFloats;
@@ -16,8 +20,11 @@ import static dev.whittle.engine.kernel.KernelSpecies.intsToFloats;
  * Q4_K weights: super-blocks of 256, {@code f16 d; f16 dmin; u8 scales[12]; u8 qs[128]}: eight sub-blocks of
  * 32 with 6-bit scale s and min m ({@link KQuants}); sub-block 2c lives in the low nibbles of qs[32c ..] and
  * 2c+1 in the high nibbles; weight = d*s*q - dmin*m, decoded with one FMA per lane.
- * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Measured decode 5632×2048, 1 thread,
- * MatmulProbe best: 5.2 GB/s (base 3.5 in the same run; prefill-32 2048×2048 11.5 vs 23.9 ms) of weights (JMH tables: bench/kernel-benchmarks.md).
+ * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Decode (one token) multiplies the plain nibbles
+ * with x per sub-block and applies scale and min per sub-block ({@link #dot1}); prefill panels decode weights
+ * to floats ({@link #decodeRow}). Measured on the 2-vCPU Xeon, MatmulProbe best, 512×2048 (in cache),
+ * 1 thread, alternating with the previous per-weight decode: 5.3-5.5 against 3.5-4.1 GB/s; tinyllama-shape
+ * tg32 on 2 threads 10.0-11.1 against 7.3-9.8 tok/s (three alternating rounds).
  */
 public final class Q4_KKernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;
@@ -44,77 +51,139 @@ public final class Q4_KKernel extends FloatRowKernel {
         }
     }
 
-    /**
-     * One block loop written once (keeps the compilation well under C2's node budget). Two FMA chains:
-     * low-nibble sub-blocks (2c) into one accumulator, high-nibble sub-blocks (2c+1) into the other, so each
-     * qs byte is loaded once; bytes are zero-extended to int lanes (x86 has no byte shifts), so the low nibble is
-     * one AND and the high one a logical shift, and the scale bytes are read with two wide loads.
-     */
+    /** Activations with their 32-element sub-block sums, which carry the mins (see {@link #dot1}). */
     @Override
-    float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
-        FloatVector lo = FloatVector.zero(F), hi = lo;
-        int blocks = cols / BLOCK;
-        for (int b = 0; b < blocks; b++) {
-            long bo = rowOff + (long) b * BLOCK_BYTES;
-            int xb = xOff + b * BLOCK;
-            float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
-            long sLo = w.get(KQuants.LE_LONG, bo + 4);
-            int sHi = w.get(Halfs.LE_INT, bo + 12);
-            long scales = KQuants.scales(sLo, sHi), mins = KQuants.mins(sLo, sHi);
-            for (int c = 0; c < 4; c++) {
-                float dsLo = d * KQuants.at(scales, 2 * c), dmLo = -dmin * KQuants.at(mins, 2 * c);
-                float dsHi = d * KQuants.at(scales, 2 * c + 1), dmHi = -dmin * KQuants.at(mins, 2 * c + 1);
-                long qs = bo + QS + 32 * c;
-                int xc = xb + 64 * c;
-                for (int p = 0; p < 32; p += L) {
-                    IntVector q = (IntVector) loadBytes(w, qs + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
-                    FloatVector wl = intsToFloats(q.and(15)).fma(dsLo, dmLo);
-                    FloatVector wh = intsToFloats(q.lanewise(VectorOperators.LSHR, 4)).fma(dsHi, dmHi);
-                    lo = wl.fma(FloatVector.fromArray(F, x, xc + p), lo);
-                    hi = wh.fma(FloatVector.fromArray(F, x, xc + 32 + p), hi);
-                }
-            }
-        }
-        return KernelSpecies.sum(lo.add(hi));
+    PreparedInput prepared(float[] x, int n, int cols) {
+        return SuperBlockSums.of(x, n, cols, 32);
     }
 
-    /** Same per-token order as {@link #dot1} (low/high sub-block accumulators), so results match it bit for bit. */
+    /** Lanes 8..15: where {@link #unpackScales} puts the mins. */
+    private static final VectorMask<Float> UPPER8 = VectorMask.fromLong(F, 0xFF00L);
+
+    /**
+     * A super-block's eight {@code d·scale} into {@code sm[0..7]} and eight {@code −dmin·min} into
+     * {@code sm[8..15]}; with 16 lanes as one byte-to-float conversion and one multiply, so the inner loop
+     * broadcasts them from memory (a load, no shuffle) instead of unpacking and broadcasting 16 scalars.
+     */
+    private static void unpackScales(long scales, long mins, float d, float dmin, float[] sm) {
+        if (L == 16) {
+            ByteVector packed = LongVector.broadcast(LongVector.SPECIES_128, scales).withLane(1, mins).reinterpretAsBytes();
+            FloatVector f = (FloatVector) packed.convertShape(VectorOperators.B2F, F, 0);
+            f.mul(FloatVector.broadcast(F, d).blend(FloatVector.broadcast(F, -dmin), UPPER8)).intoArray(sm, 0);
+        } else {
+            for (int j = 0; j < 8; j++) {
+                sm[j] = d * KQuants.at(scales, j);
+                sm[8 + j] = -dmin * KQuants.at(mins, j);
+            }
+        }
+    }
+
+    /**
+     * Σ_j d·s_j·Σ q·x − Σ_j dmin·m_j·Σx: per sub-block the plain Σ q·x (nibbles straight from the zero-extended
+     * bytes: one AND or one shift), scaled by one FMA; the mins meet the precomputed sub-block sums in one FMA
+     * per super-block. 7 vector ops per 32 weights plus 2 per 64, against 10 per 32 when every weight was decoded
+     * to {@code d·s·q − dmin·m} first. Three chains: low-nibble sub-blocks (2c), high (2c+1), mins.
+     * One block loop written once keeps the compilation under C2's node budget.
+     */
     @Override
-    void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, o0 = a0, o1 = a0, o2 = a0, o3 = a0;
+    float dot1(MemorySegment w, long rowOff, int cols, PreparedInput in, int token) {
+        SuperBlockSums si = (SuperBlockSums) in; // always: this kernel prepared it
+        float[] x = si.floats(), sums = si.sums();
+        float[] sm = new float[16];
         int blocks = cols / BLOCK;
+        int xOff = token * cols, sOff = token * blocks * SuperBlockSums.STRIDE;
+        FloatVector z = FloatVector.zero(F), lo = z, hi = z, mn = z;
         for (int b = 0; b < blocks; b++) {
             long bo = rowOff + (long) b * BLOCK_BYTES;
             int xb = xOff + b * BLOCK;
-            float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
             long sLo = w.get(KQuants.LE_LONG, bo + 4);
             int sHi = w.get(Halfs.LE_INT, bo + 12);
-            long scales = KQuants.scales(sLo, sHi), mins = KQuants.mins(sLo, sHi);
+            unpackScales(KQuants.scales(sLo, sHi), KQuants.mins(sLo, sHi), Halfs.half(w, bo), Halfs.half(w, bo + 2), sm);
+            int so = sOff + b * SuperBlockSums.STRIDE;
+            for (int k = 0; k < 16; k += L) mn = FloatVector.fromArray(F, sm, k).fma(FloatVector.fromArray(F, sums, so + k), mn);
             for (int c = 0; c < 4; c++) {
-                float dsLo = d * KQuants.at(scales, 2 * c), dmLo = -dmin * KQuants.at(mins, 2 * c);
-                float dsHi = d * KQuants.at(scales, 2 * c + 1), dmHi = -dmin * KQuants.at(mins, 2 * c + 1);
                 long qs = bo + QS + 32 * c;
                 int xc = xb + 64 * c;
+                FloatVector tl = z, th = z;
                 for (int p = 0; p < 32; p += L) {
                     IntVector q = (IntVector) loadBytes(w, qs + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
-                    FloatVector wl = intsToFloats(q.and(15)).fma(dsLo, dmLo);
-                    FloatVector wh = intsToFloats(q.lanewise(VectorOperators.LSHR, 4)).fma(dsHi, dmHi);
-                    int xl = xc + p, xh = xc + 32 + p;
-                    a0 = wl.fma(FloatVector.fromArray(F, x, xl), a0);
-                    a1 = wl.fma(FloatVector.fromArray(F, x, xl + cols), a1);
-                    a2 = wl.fma(FloatVector.fromArray(F, x, xl + 2 * cols), a2);
-                    a3 = wl.fma(FloatVector.fromArray(F, x, xl + 3 * cols), a3);
-                    o0 = wh.fma(FloatVector.fromArray(F, x, xh), o0);
-                    o1 = wh.fma(FloatVector.fromArray(F, x, xh + cols), o1);
-                    o2 = wh.fma(FloatVector.fromArray(F, x, xh + 2 * cols), o2);
-                    o3 = wh.fma(FloatVector.fromArray(F, x, xh + 3 * cols), o3);
+                    tl = intsToFloats(q.and(15)).fma(FloatVector.fromArray(F, x, xc + p), tl);
+                    th = intsToFloats(q.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F, x, xc + 32 + p), th);
                 }
+                lo = tl.fma(FloatVector.broadcast(F, sm[2 * c]), lo);
+                hi = th.fma(FloatVector.broadcast(F, sm[2 * c + 1]), hi);
             }
         }
-        out[outOff] = KernelSpecies.sum(a0.add(o0));
-        out[outOff + outStride] = KernelSpecies.sum(a1.add(o1));
-        out[outOff + 2 * outStride] = KernelSpecies.sum(a2.add(o2));
-        out[outOff + 3 * outStride] = KernelSpecies.sum(a3.add(o3));
+        return KernelSpecies.sum(lo.add(hi).add(mn));
+    }
+
+    @Override
+    float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
+        return dot1(w, rowOff, cols, prepared(Arrays.copyOfRange(x, xOff, xOff + cols), 1, cols), 0);
+    }
+
+    /** Per token exactly {@link #dot1}'s operations and order, so results match it bit for bit. */
+    @Override
+    void dot4(MemorySegment w, long rowOff, int cols, PreparedInput in, int token, float[] out, int outOff,
+              int outStride) {
+        SuperBlockSums si = (SuperBlockSums) in;
+        float[] x = si.floats(), sums = si.sums();
+        float[] sm = new float[16];
+        int blocks = cols / BLOCK;
+        int xOff = token * cols, sStride = blocks * SuperBlockSums.STRIDE, sOff = token * sStride;
+        FloatVector z = FloatVector.zero(F);
+        FloatVector l0 = z, l1 = z, l2 = z, l3 = z, h0 = z, h1 = z, h2 = z, h3 = z, m0 = z, m1 = z, m2 = z, m3 = z;
+        for (int b = 0; b < blocks; b++) {
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            int xb = xOff + b * BLOCK;
+            long sLo = w.get(KQuants.LE_LONG, bo + 4);
+            int sHi = w.get(Halfs.LE_INT, bo + 12);
+            unpackScales(KQuants.scales(sLo, sHi), KQuants.mins(sLo, sHi), Halfs.half(w, bo), Halfs.half(w, bo + 2), sm);
+            int so = sOff + b * SuperBlockSums.STRIDE;
+            for (int k = 0; k < 16; k += L) {
+                FloatVector s = FloatVector.fromArray(F, sm, k);
+                m0 = s.fma(FloatVector.fromArray(F, sums, so + k), m0);
+                m1 = s.fma(FloatVector.fromArray(F, sums, so + sStride + k), m1);
+                m2 = s.fma(FloatVector.fromArray(F, sums, so + 2 * sStride + k), m2);
+                m3 = s.fma(FloatVector.fromArray(F, sums, so + 3 * sStride + k), m3);
+            }
+            for (int c = 0; c < 4; c++) {
+                long qs = bo + QS + 32 * c;
+                int xc = xb + 64 * c;
+                FloatVector t0 = z, t1 = z, t2 = z, t3 = z, u0 = z, u1 = z, u2 = z, u3 = z;
+                for (int p = 0; p < 32; p += L) {
+                    IntVector q = (IntVector) loadBytes(w, qs + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                    FloatVector ql = intsToFloats(q.and(15)), qh = intsToFloats(q.lanewise(VectorOperators.LSHR, 4));
+                    int xl = xc + p, xh = xc + 32 + p;
+                    t0 = ql.fma(FloatVector.fromArray(F, x, xl), t0);
+                    t1 = ql.fma(FloatVector.fromArray(F, x, xl + cols), t1);
+                    t2 = ql.fma(FloatVector.fromArray(F, x, xl + 2 * cols), t2);
+                    t3 = ql.fma(FloatVector.fromArray(F, x, xl + 3 * cols), t3);
+                    u0 = qh.fma(FloatVector.fromArray(F, x, xh), u0);
+                    u1 = qh.fma(FloatVector.fromArray(F, x, xh + cols), u1);
+                    u2 = qh.fma(FloatVector.fromArray(F, x, xh + 2 * cols), u2);
+                    u3 = qh.fma(FloatVector.fromArray(F, x, xh + 3 * cols), u3);
+                }
+                FloatVector sl = FloatVector.broadcast(F, sm[2 * c]), sh = FloatVector.broadcast(F, sm[2 * c + 1]);
+                l0 = t0.fma(sl, l0);
+                l1 = t1.fma(sl, l1);
+                l2 = t2.fma(sl, l2);
+                l3 = t3.fma(sl, l3);
+                h0 = u0.fma(sh, h0);
+                h1 = u1.fma(sh, h1);
+                h2 = u2.fma(sh, h2);
+                h3 = u3.fma(sh, h3);
+            }
+        }
+        out[outOff] = KernelSpecies.sum(l0.add(h0).add(m0));
+        out[outOff + outStride] = KernelSpecies.sum(l1.add(h1).add(m1));
+        out[outOff + 2 * outStride] = KernelSpecies.sum(l2.add(h2).add(m2));
+        out[outOff + 3 * outStride] = KernelSpecies.sum(l3.add(h3).add(m3));
+    }
+
+    @Override
+    void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride) {
+        dot4(w, rowOff, cols, prepared(Arrays.copyOfRange(x, xOff, xOff + 4 * cols), 4, cols), 0, out, outOff, outStride);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.whittle.engine.kernel;
 
 import dev.whittle.core.tensor.DType;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -8,18 +9,21 @@ import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
 import static dev.whittle.engine.kernel.KernelSpecies.intsToFloats;
-import static dev.whittle.engine.kernel.KernelSpecies.toInts;
 
 /**
  * Q6_K weights: super-blocks of 256, {@code u8 ql[128]; u8 qh[64]; int8 scales[16]; f16 d}. Half c (128
  * elements) uses ql[64c ..], qh[32c ..], scales[8c ..]; its element 32k + l (k < 4, l < 32) takes the low
  * (k < 2) or high nibble of ql[64c + 32(k % 2) + l], bits 2k..2k+1 of qh[32c + l] on top, minus 32, times
  * d * scales[8c + 2k + l / 16].
- * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Measured decode 5632×2048, 1 thread,
- * MatmulProbe best: 6.7-7.5 GB/s (base 3.2-3.4 in the same run) of weights (JMH tables: bench/kernel-benchmarks.md).
+ * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Decode (one token) builds the four quarters of
+ * a half from one load each of ql and qh and applies the −32 through sub-block sums ({@link #dot1}). Measured on
+ * the 2-vCPU Xeon, MatmulProbe best, 512×2048 (in cache), 1 thread, alternating with the previous version:
+ * 5.9-6.2 against 3.3-3.6 GB/s; prefill-32 2048×2048 unchanged (13.0 against 13.9 ms, noise).
  */
 public final class Q6_KKernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;
@@ -48,81 +52,136 @@ public final class Q6_KKernel extends FloatRowKernel {
         }
     }
 
-    /** Element 32k + l of half c as an int lane: the ql nibble {@code lo4} (already 0..15) with qh bits 2k..2k+1 on top, minus 32. */
-    private static IntVector q6(IntVector lo4, IntVector h, int k) {
-        return lo4.or(h.lanewise(VectorOperators.ASHR, 2 * k).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
+    /** Activations with their 16-element sub-block sums, which carry the −32 (see {@link #dot1}). */
+    @Override
+    PreparedInput prepared(float[] x, int n, int cols) {
+        return SuperBlockSums.of(x, n, cols, 16);
     }
 
     /**
-     * One block loop written once, its body kept small: C2 stops inlining the Vector API helpers past a node
-     * budget (then every vector is boxed, 3× slower), which a body decoding all four quarters at once hit.
-     * Bits are split on int lanes (x86 has no byte shifts); quarters k = 0, 2 go to one FMA chain, 1, 3 to the other.
+     * A super-block's sixteen {@code d·scale} into {@code sm}: with 16 lanes one load of the int8 scales, one
+     * conversion and one multiply, so the inner loop broadcasts them from memory.
      */
-    @Override
-    float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
-        FloatVector even = FloatVector.zero(F), odd = even;
-        int blocks = cols / BLOCK;
-        for (int b = 0; b < blocks; b++) {
-            long bo = rowOff + (long) b * BLOCK_BYTES;
-            int xb = xOff + b * BLOCK;
-            float d = Halfs.half(w, bo + 208);
-            for (int c = 0; c < 2; c++) {
-                for (int j = 0; j < 2; j++) {
-                    long sc = bo + 192 + 8 * c + 4 * j;
-                    int xc = xb + 128 * c + 64 * j;
-                    for (int p = 0; p < 32; p += L) {
-                        IntVector h = toInts(loadBytes(w, bo + 128 + 32 * c + p));
-                        IntVector la = toInts(loadBytes(w, bo + 64 * c + p)).lanewise(VectorOperators.ASHR, 4 * j).and(15);
-                        IntVector lb = toInts(loadBytes(w, bo + 64 * c + 32 + p)).lanewise(VectorOperators.ASHR, 4 * j).and(15);
-                        long s = sc + p / 16;
-                        FloatVector we = intsToFloats(q6(la, h, 2 * j)).mul(d * w.get(ValueLayout.JAVA_BYTE, s));
-                        FloatVector wo = intsToFloats(q6(lb, h, 2 * j + 1)).mul(d * w.get(ValueLayout.JAVA_BYTE, s + 2));
-                        even = we.fma(FloatVector.fromArray(F, x, xc + p), even);
-                        odd = wo.fma(FloatVector.fromArray(F, x, xc + 32 + p), odd);
-                    }
-                }
-            }
+    private static void unpackScales(MemorySegment w, long bo, float d, float[] sm) {
+        if (L == 16) {
+            ByteVector sc = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, bo + 192, ByteOrder.LITTLE_ENDIAN);
+            ((FloatVector) sc.convertShape(VectorOperators.B2F, F, 0)).mul(d).intoArray(sm, 0);
+        } else {
+            for (int s = 0; s < 16; s++) sm[s] = d * w.get(ValueLayout.JAVA_BYTE, bo + 192 + s);
         }
-        return KernelSpecies.sum(even.add(odd));
     }
 
-    /** Same per-token order as {@link #dot1} (quarters 0, 2 and 1, 3 in separate chains, same visiting order), so results match it bit for bit. */
+    /**
+     * Σ_s d·sc_s·(Σ q·x − 32·Σx) over the 16 sub-blocks s: the four quarters of a half are built from one load
+     * each of ql (two) and qh, 6-bit values without the −32; each vector's product with x is scaled by its
+     * sub-block's {@code d·sc} in one FMA, and the −32 meets the precomputed sub-block sums in one FMA per
+     * super-block. 30 vector ops per 64 weights, against 46 when qh was loaded per quarter pair and every lane
+     * re-centred and scaled. Quarters 0, 2 accumulate in one chain, 1, 3 in the other; one block loop written
+     * once keeps the compilation under C2's node budget.
+     */
     @Override
-    void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, o0 = a0, o1 = a0, o2 = a0, o3 = a0;
+    float dot1(MemorySegment w, long rowOff, int cols, PreparedInput in, int token) {
+        SuperBlockSums si = (SuperBlockSums) in; // always: this kernel prepared it
+        float[] x = si.floats(), sums = si.sums();
+        float[] sm = new float[16];
         int blocks = cols / BLOCK;
+        int xOff = token * cols, sOff = token * blocks * SuperBlockSums.STRIDE;
+        FloatVector z = FloatVector.zero(F), even = z, odd = z, centre = z;
         for (int b = 0; b < blocks; b++) {
             long bo = rowOff + (long) b * BLOCK_BYTES;
             int xb = xOff + b * BLOCK;
-            float d = Halfs.half(w, bo + 208);
+            unpackScales(w, bo, Halfs.half(w, bo + 208), sm);
+            int so = sOff + b * SuperBlockSums.STRIDE;
+            for (int k = 0; k < 16; k += L) centre = FloatVector.fromArray(F, sm, k).fma(FloatVector.fromArray(F, sums, so + k), centre);
             for (int c = 0; c < 2; c++) {
-                for (int j = 0; j < 2; j++) {
-                    long sc = bo + 192 + 8 * c + 4 * j;
-                    int xc = xb + 128 * c + 64 * j;
-                    for (int p = 0; p < 32; p += L) {
-                        IntVector h = toInts(loadBytes(w, bo + 128 + 32 * c + p));
-                        IntVector la = toInts(loadBytes(w, bo + 64 * c + p)).lanewise(VectorOperators.ASHR, 4 * j).and(15);
-                        IntVector lb = toInts(loadBytes(w, bo + 64 * c + 32 + p)).lanewise(VectorOperators.ASHR, 4 * j).and(15);
-                        long s = sc + p / 16;
-                        FloatVector we = intsToFloats(q6(la, h, 2 * j)).mul(d * w.get(ValueLayout.JAVA_BYTE, s));
-                        FloatVector wo = intsToFloats(q6(lb, h, 2 * j + 1)).mul(d * w.get(ValueLayout.JAVA_BYTE, s + 2));
-                        int xe = xc + p, xo = xc + 32 + p;
-                        a0 = we.fma(FloatVector.fromArray(F, x, xe), a0);
-                        a1 = we.fma(FloatVector.fromArray(F, x, xe + cols), a1);
-                        a2 = we.fma(FloatVector.fromArray(F, x, xe + 2 * cols), a2);
-                        a3 = we.fma(FloatVector.fromArray(F, x, xe + 3 * cols), a3);
-                        o0 = wo.fma(FloatVector.fromArray(F, x, xo), o0);
-                        o1 = wo.fma(FloatVector.fromArray(F, x, xo + cols), o1);
-                        o2 = wo.fma(FloatVector.fromArray(F, x, xo + 2 * cols), o2);
-                        o3 = wo.fma(FloatVector.fromArray(F, x, xo + 3 * cols), o3);
-                    }
+                for (int p = 0; p < 32; p += L) {
+                    IntVector a = (IntVector) loadBytes(w, bo + 64 * c + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                    IntVector bb = (IntVector) loadBytes(w, bo + 64 * c + 32 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                    IntVector h = (IntVector) loadBytes(w, bo + 128 + 32 * c + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                    int xc = xb + 128 * c + p, s = 8 * c + p / 16;
+                    FloatVector q0 = intsToFloats(a.and(15).or(h.and(3).lanewise(VectorOperators.LSHL, 4)));
+                    FloatVector q1 = intsToFloats(bb.and(15).or(h.and(12).lanewise(VectorOperators.LSHL, 2)));
+                    FloatVector q2 = intsToFloats(a.lanewise(VectorOperators.LSHR, 4).or(h.and(48)));
+                    FloatVector q3 = intsToFloats(bb.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2).and(48)));
+                    even = q0.mul(FloatVector.fromArray(F, x, xc)).fma(FloatVector.broadcast(F, sm[s]), even);
+                    odd = q1.mul(FloatVector.fromArray(F, x, xc + 32)).fma(FloatVector.broadcast(F, sm[s + 2]), odd);
+                    even = q2.mul(FloatVector.fromArray(F, x, xc + 64)).fma(FloatVector.broadcast(F, sm[s + 4]), even);
+                    odd = q3.mul(FloatVector.fromArray(F, x, xc + 96)).fma(FloatVector.broadcast(F, sm[s + 6]), odd);
                 }
             }
         }
-        out[outOff] = KernelSpecies.sum(a0.add(o0));
-        out[outOff + outStride] = KernelSpecies.sum(a1.add(o1));
-        out[outOff + 2 * outStride] = KernelSpecies.sum(a2.add(o2));
-        out[outOff + 3 * outStride] = KernelSpecies.sum(a3.add(o3));
+        return KernelSpecies.sum(even.add(odd).add(centre.mul(-32f)));
+    }
+
+    @Override
+    float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
+        return dot1(w, rowOff, cols, prepared(Arrays.copyOfRange(x, xOff, xOff + cols), 1, cols), 0);
+    }
+
+    /** Per token exactly {@link #dot1}'s operations and order, so results match it bit for bit. */
+    @Override
+    void dot4(MemorySegment w, long rowOff, int cols, PreparedInput in, int token, float[] out, int outOff,
+              int outStride) {
+        SuperBlockSums si = (SuperBlockSums) in;
+        float[] x = si.floats(), sums = si.sums();
+        float[] sm = new float[16];
+        int blocks = cols / BLOCK;
+        int xOff = token * cols, sStride = blocks * SuperBlockSums.STRIDE, sOff = token * sStride;
+        FloatVector z = FloatVector.zero(F);
+        FloatVector e0 = z, e1 = z, e2 = z, e3 = z, o0 = z, o1 = z, o2 = z, o3 = z, c0 = z, c1 = z, c2 = z, c3 = z;
+        int x1 = cols, x2 = 2 * cols, x3 = 3 * cols;
+        for (int b = 0; b < blocks; b++) {
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            int xb = xOff + b * BLOCK;
+            unpackScales(w, bo, Halfs.half(w, bo + 208), sm);
+            int so = sOff + b * SuperBlockSums.STRIDE;
+            for (int k = 0; k < 16; k += L) {
+                FloatVector s = FloatVector.fromArray(F, sm, k);
+                c0 = s.fma(FloatVector.fromArray(F, sums, so + k), c0);
+                c1 = s.fma(FloatVector.fromArray(F, sums, so + sStride + k), c1);
+                c2 = s.fma(FloatVector.fromArray(F, sums, so + 2 * sStride + k), c2);
+                c3 = s.fma(FloatVector.fromArray(F, sums, so + 3 * sStride + k), c3);
+            }
+            for (int c = 0; c < 2; c++) {
+                for (int p = 0; p < 32; p += L) {
+                    IntVector a = (IntVector) loadBytes(w, bo + 64 * c + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                    IntVector bb = (IntVector) loadBytes(w, bo + 64 * c + 32 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                    IntVector h = (IntVector) loadBytes(w, bo + 128 + 32 * c + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                    int xc = xb + 128 * c + p, s = 8 * c + p / 16;
+                    FloatVector q0 = intsToFloats(a.and(15).or(h.and(3).lanewise(VectorOperators.LSHL, 4)));
+                    FloatVector q1 = intsToFloats(bb.and(15).or(h.and(12).lanewise(VectorOperators.LSHL, 2)));
+                    FloatVector s0 = FloatVector.broadcast(F, sm[s]), s1 = FloatVector.broadcast(F, sm[s + 2]);
+                    e0 = q0.mul(FloatVector.fromArray(F, x, xc)).fma(s0, e0);
+                    e1 = q0.mul(FloatVector.fromArray(F, x, xc + x1)).fma(s0, e1);
+                    e2 = q0.mul(FloatVector.fromArray(F, x, xc + x2)).fma(s0, e2);
+                    e3 = q0.mul(FloatVector.fromArray(F, x, xc + x3)).fma(s0, e3);
+                    o0 = q1.mul(FloatVector.fromArray(F, x, xc + 32)).fma(s1, o0);
+                    o1 = q1.mul(FloatVector.fromArray(F, x, xc + 32 + x1)).fma(s1, o1);
+                    o2 = q1.mul(FloatVector.fromArray(F, x, xc + 32 + x2)).fma(s1, o2);
+                    o3 = q1.mul(FloatVector.fromArray(F, x, xc + 32 + x3)).fma(s1, o3);
+                    FloatVector q2 = intsToFloats(a.lanewise(VectorOperators.LSHR, 4).or(h.and(48)));
+                    FloatVector q3 = intsToFloats(bb.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2).and(48)));
+                    FloatVector s2 = FloatVector.broadcast(F, sm[s + 4]), s3 = FloatVector.broadcast(F, sm[s + 6]);
+                    e0 = q2.mul(FloatVector.fromArray(F, x, xc + 64)).fma(s2, e0);
+                    e1 = q2.mul(FloatVector.fromArray(F, x, xc + 64 + x1)).fma(s2, e1);
+                    e2 = q2.mul(FloatVector.fromArray(F, x, xc + 64 + x2)).fma(s2, e2);
+                    e3 = q2.mul(FloatVector.fromArray(F, x, xc + 64 + x3)).fma(s2, e3);
+                    o0 = q3.mul(FloatVector.fromArray(F, x, xc + 96)).fma(s3, o0);
+                    o1 = q3.mul(FloatVector.fromArray(F, x, xc + 96 + x1)).fma(s3, o1);
+                    o2 = q3.mul(FloatVector.fromArray(F, x, xc + 96 + x2)).fma(s3, o2);
+                    o3 = q3.mul(FloatVector.fromArray(F, x, xc + 96 + x3)).fma(s3, o3);
+                }
+            }
+        }
+        out[outOff] = KernelSpecies.sum(e0.add(o0).add(c0.mul(-32f)));
+        out[outOff + outStride] = KernelSpecies.sum(e1.add(o1).add(c1.mul(-32f)));
+        out[outOff + 2 * outStride] = KernelSpecies.sum(e2.add(o2).add(c2.mul(-32f)));
+        out[outOff + 3 * outStride] = KernelSpecies.sum(e3.add(o3).add(c3.mul(-32f)));
+    }
+
+    @Override
+    void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride) {
+        dot4(w, rowOff, cols, prepared(Arrays.copyOfRange(x, xOff, xOff + 4 * cols), 4, cols), 0, out, outOff, outStride);
     }
 
     @Override
@@ -130,24 +189,23 @@ public final class Q6_KKernel extends FloatRowKernel {
         decodeScalar(w, off, dst, dstOff);
     }
 
-    /** Vectorised {@link #decodeScalar} over a row for the prefill panels: {@link #dot1}'s decode, stored. */
+    /** Vectorised {@link #decodeScalar} over a row for the prefill panels: {@link #dot1}'s bit unpacking, the same products. */
     @Override
     void decodeRow(MemorySegment w, long rowOff, int cols, float[] dst, int dstOff) {
+        float[] sm = new float[16];
         for (int b = 0; b < cols / BLOCK; b++) {
             long bo = rowOff + (long) b * BLOCK_BYTES;
-            float d = Halfs.half(w, bo + 208);
+            unpackScales(w, bo, Halfs.half(w, bo + 208), sm);
             for (int c = 0; c < 2; c++) {
-                for (int j = 0; j < 2; j++) {
-                    long sc = bo + 192 + 8 * c + 4 * j;
-                    int o = dstOff + b * BLOCK + 128 * c + 64 * j;
-                    for (int p = 0; p < 32; p += L) {
-                        IntVector h = toInts(loadBytes(w, bo + 128 + 32 * c + p));
-                        IntVector la = toInts(loadBytes(w, bo + 64 * c + p)).lanewise(VectorOperators.ASHR, 4 * j).and(15);
-                        IntVector lb = toInts(loadBytes(w, bo + 64 * c + 32 + p)).lanewise(VectorOperators.ASHR, 4 * j).and(15);
-                        long s = sc + p / 16;
-                        intsToFloats(q6(la, h, 2 * j)).mul(d * w.get(ValueLayout.JAVA_BYTE, s)).intoArray(dst, o + p);
-                        intsToFloats(q6(lb, h, 2 * j + 1)).mul(d * w.get(ValueLayout.JAVA_BYTE, s + 2)).intoArray(dst, o + 32 + p);
-                    }
+                for (int p = 0; p < 32; p += L) {
+                    IntVector a = (IntVector) loadBytes(w, bo + 64 * c + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                    IntVector bb = (IntVector) loadBytes(w, bo + 64 * c + 32 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                    IntVector h = (IntVector) loadBytes(w, bo + 128 + 32 * c + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                    int o = dstOff + b * BLOCK + 128 * c + p, s = 8 * c + p / 16;
+                    intsToFloats(a.and(15).or(h.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)).mul(sm[s]).intoArray(dst, o);
+                    intsToFloats(bb.and(15).or(h.and(12).lanewise(VectorOperators.LSHL, 2)).sub(32)).mul(sm[s + 2]).intoArray(dst, o + 32);
+                    intsToFloats(a.lanewise(VectorOperators.LSHR, 4).or(h.and(48)).sub(32)).mul(sm[s + 4]).intoArray(dst, o + 64);
+                    intsToFloats(bb.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2).and(48)).sub(32)).mul(sm[s + 6]).intoArray(dst, o + 96);
                 }
             }
         }
