@@ -1,5 +1,11 @@
 package dev.whittle.engine.kernel;
 
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -39,6 +45,30 @@ final class KQuants {
         int low = top & 0x3F3F3F3F;
         int high = hi >>> 4 & 0x0F0F0F0F | (top >>> 6 & 0x03030303) << 4;
         return low & 0xFFFFFFFFL | (long) high << 32;
+    }
+
+    /** Lanes 8..15: where {@link #unpack} puts the mins. */
+    private static final VectorMask<Float> UPPER8 = VectorMask.fromLong(KernelSpecies.F, 0xFF00L);
+
+    /**
+     * A super-block's eight {@code d·scale} into {@code sm[0..7]} and eight {@code −dmin·min} into
+     * {@code sm[8..15]}, from the 12 scale bytes read as {@code lo} (bytes 0..7) and {@code hi} (8..11). With 16
+     * lanes this is one byte-to-float conversion and one multiply, so the kernels' inner loops broadcast the
+     * values from memory (a load, no shuffle) instead of unpacking and broadcasting 16 scalars.
+     */
+    static void unpack(long lo, int hi, float d, float dmin, float[] sm) {
+        long scales = scales(lo, hi), mins = mins(lo, hi);
+        if (KernelSpecies.L == 16) {
+            ByteVector packed = LongVector.broadcast(LongVector.SPECIES_128, scales).withLane(1, mins).reinterpretAsBytes();
+            FloatVector f = (FloatVector) packed.convertShape(VectorOperators.B2F, KernelSpecies.F, 0);
+            FloatVector factors = FloatVector.broadcast(KernelSpecies.F, d).blend(FloatVector.broadcast(KernelSpecies.F, -dmin), UPPER8);
+            f.mul(factors).intoArray(sm, 0);
+        } else {
+            for (int j = 0; j < 8; j++) {
+                sm[j] = d * at(scales, j);
+                sm[8 + j] = -dmin * at(mins, j);
+            }
+        }
     }
 
     /** Byte j of a packed {@link #scales} or {@link #mins} value. */

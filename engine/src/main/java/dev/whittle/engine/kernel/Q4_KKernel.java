@@ -1,11 +1,8 @@
 package dev.whittle.engine.kernel;
 
 import dev.whittle.core.tensor.DType;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -57,27 +54,6 @@ public final class Q4_KKernel extends FloatRowKernel {
         return SuperBlockSums.of(x, n, cols, 32);
     }
 
-    /** Lanes 8..15: where {@link #unpackScales} puts the mins. */
-    private static final VectorMask<Float> UPPER8 = VectorMask.fromLong(F, 0xFF00L);
-
-    /**
-     * A super-block's eight {@code d·scale} into {@code sm[0..7]} and eight {@code −dmin·min} into
-     * {@code sm[8..15]}; with 16 lanes as one byte-to-float conversion and one multiply, so the inner loop
-     * broadcasts them from memory (a load, no shuffle) instead of unpacking and broadcasting 16 scalars.
-     */
-    private static void unpackScales(long scales, long mins, float d, float dmin, float[] sm) {
-        if (L == 16) {
-            ByteVector packed = LongVector.broadcast(LongVector.SPECIES_128, scales).withLane(1, mins).reinterpretAsBytes();
-            FloatVector f = (FloatVector) packed.convertShape(VectorOperators.B2F, F, 0);
-            f.mul(FloatVector.broadcast(F, d).blend(FloatVector.broadcast(F, -dmin), UPPER8)).intoArray(sm, 0);
-        } else {
-            for (int j = 0; j < 8; j++) {
-                sm[j] = d * KQuants.at(scales, j);
-                sm[8 + j] = -dmin * KQuants.at(mins, j);
-            }
-        }
-    }
-
     /**
      * Σ_j d·s_j·Σ q·x − Σ_j dmin·m_j·Σx: per sub-block the plain Σ q·x (nibbles straight from the zero-extended
      * bytes: one AND or one shift), scaled by one FMA; the mins meet the precomputed sub-block sums in one FMA
@@ -98,7 +74,7 @@ public final class Q4_KKernel extends FloatRowKernel {
             int xb = xOff + b * BLOCK;
             long sLo = w.get(KQuants.LE_LONG, bo + 4);
             int sHi = w.get(Halfs.LE_INT, bo + 12);
-            unpackScales(KQuants.scales(sLo, sHi), KQuants.mins(sLo, sHi), Halfs.half(w, bo), Halfs.half(w, bo + 2), sm);
+            KQuants.unpack(sLo, sHi, Halfs.half(w, bo), Halfs.half(w, bo + 2), sm);
             int so = sOff + b * SuperBlockSums.STRIDE;
             for (int k = 0; k < 16; k += L) mn = FloatVector.fromArray(F, sm, k).fma(FloatVector.fromArray(F, sums, so + k), mn);
             for (int c = 0; c < 4; c++) {
@@ -138,7 +114,7 @@ public final class Q4_KKernel extends FloatRowKernel {
             int xb = xOff + b * BLOCK;
             long sLo = w.get(KQuants.LE_LONG, bo + 4);
             int sHi = w.get(Halfs.LE_INT, bo + 12);
-            unpackScales(KQuants.scales(sLo, sHi), KQuants.mins(sLo, sHi), Halfs.half(w, bo), Halfs.half(w, bo + 2), sm);
+            KQuants.unpack(sLo, sHi, Halfs.half(w, bo), Halfs.half(w, bo + 2), sm);
             int so = sOff + b * SuperBlockSums.STRIDE;
             for (int k = 0; k < 16; k += L) {
                 FloatVector s = FloatVector.fromArray(F, sm, k);
@@ -191,18 +167,16 @@ public final class Q4_KKernel extends FloatRowKernel {
         decodeScalar(w, off, dst, dstOff);
     }
 
-    /** Vectorised {@link #decodeScalar} over a row for the prefill panels: {@link #dot1}'s decode, stored. */
+    /** Vectorised {@link #decodeScalar} over a row for the prefill panels (one FMA per weight: within a rounding of it). */
     @Override
     void decodeRow(MemorySegment w, long rowOff, int cols, float[] dst, int dstOff) {
+        float[] sm = new float[16];
         for (int b = 0; b < cols / BLOCK; b++) {
             long bo = rowOff + (long) b * BLOCK_BYTES;
-            float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
-            long sLo = w.get(KQuants.LE_LONG, bo + 4);
-            int sHi = w.get(Halfs.LE_INT, bo + 12);
-            long scales = KQuants.scales(sLo, sHi), mins = KQuants.mins(sLo, sHi);
+            KQuants.unpack(w.get(KQuants.LE_LONG, bo + 4), w.get(Halfs.LE_INT, bo + 12), Halfs.half(w, bo), Halfs.half(w, bo + 2), sm);
             for (int c = 0; c < 4; c++) {
-                float dsLo = d * KQuants.at(scales, 2 * c), dmLo = -dmin * KQuants.at(mins, 2 * c);
-                float dsHi = d * KQuants.at(scales, 2 * c + 1), dmHi = -dmin * KQuants.at(mins, 2 * c + 1);
+                FloatVector dsLo = FloatVector.broadcast(F, sm[2 * c]), dmLo = FloatVector.broadcast(F, sm[8 + 2 * c]);
+                FloatVector dsHi = FloatVector.broadcast(F, sm[2 * c + 1]), dmHi = FloatVector.broadcast(F, sm[9 + 2 * c]);
                 long qs = bo + QS + 32 * c;
                 int o = dstOff + b * BLOCK + 64 * c;
                 for (int p = 0; p < 32; p += L) {

@@ -8,16 +8,18 @@ import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
 import static dev.whittle.engine.kernel.KernelSpecies.intsToFloats;
-import static dev.whittle.engine.kernel.KernelSpecies.toInts;
 
 /**
  * Q5_K weights: super-blocks of 256, {@code f16 d; f16 dmin; u8 scales[12]; u8 qh[32]; u8 qs[128]}: as Q4_K,
  * plus a fifth bit for element 32*sub + l at bit sub of qh[l].
- * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Measured decode 5632×2048, 1 thread,
- * MatmulProbe best: 5.8 GB/s (base 1.1 in the same run: its dot1 exceeded C2's inlining node budget; prefill-32 9.9 vs 35.3 ms) of weights (JMH tables: bench/kernel-benchmarks.md).
+ * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Decode (one token) as {@link Q4_KKernel}:
+ * scale and min per sub-block, not per weight. Measured on the 2-vCPU Xeon, MatmulProbe best, 1 thread,
+ * alternating with the previous per-weight decode: 512×2048 4.6-4.8 against 3.3 GB/s; prefill-32 2048×2048
+ * 12.5-13.7 against 17.8-19.8 ms (the rows are now decoded with vectors, not block by block in scalar code).
  */
 public final class Q5_KKernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;
@@ -45,80 +47,138 @@ public final class Q5_KKernel extends FloatRowKernel {
         }
     }
 
-    /**
-     * One block loop written once (a C2 compilation must stay under its node budget: the earlier version with
-     * even/odd/tail block copies grew so big that the Vector API helpers were not inlined and every vector was
-     * boxed, 10× slower than Q4_K). Two FMA chains: low-nibble sub-blocks (2c) into one accumulator, high-nibble
-     * sub-blocks (2c+1) into the other, so each qs and qh byte is loaded once for both. Bits are
-     * split on int lanes (x86 has no byte shifts; C2 emulates them).
-     */
+    /** Activations with their 32-element sub-block sums, which carry the mins (as in {@link Q4_KKernel}). */
     @Override
-    float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
-        FloatVector lo = FloatVector.zero(F), hi = lo;
-        int blocks = cols / BLOCK;
-        for (int b = 0; b < blocks; b++) {
-            long bo = rowOff + (long) b * BLOCK_BYTES;
-            int xb = xOff + b * BLOCK;
-            float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
-            long sLo = w.get(KQuants.LE_LONG, bo + 4);
-            int sHi = w.get(Halfs.LE_INT, bo + 12);
-            long scales = KQuants.scales(sLo, sHi), mins = KQuants.mins(sLo, sHi);
-            for (int c = 0; c < 4; c++) {
-                float dsLo = d * KQuants.at(scales, 2 * c), dmLo = -dmin * KQuants.at(mins, 2 * c);
-                float dsHi = d * KQuants.at(scales, 2 * c + 1), dmHi = -dmin * KQuants.at(mins, 2 * c + 1);
-                long qs = bo + QS + 32 * c;
-                int xc = xb + 64 * c;
-                for (int p = 0; p < 32; p += L) {
-                    IntVector q = toInts(loadBytes(w, qs + p));
-                    IntVector h = toInts(loadBytes(w, bo + 16 + p)).lanewise(VectorOperators.ASHR, 2 * c);
-                    FloatVector wl = intsToFloats(q.and(15).or(h.and(1).lanewise(VectorOperators.LSHL, 4))).fma(dsLo, dmLo);
-                    FloatVector wh = intsToFloats(q.lanewise(VectorOperators.ASHR, 4).and(15).or(h.and(2).lanewise(VectorOperators.LSHL, 3))).fma(dsHi, dmHi);
-                    lo = wl.fma(FloatVector.fromArray(F, x, xc + p), lo);
-                    hi = wh.fma(FloatVector.fromArray(F, x, xc + 32 + p), hi);
-                }
-            }
-        }
-        return KernelSpecies.sum(lo.add(hi));
+    PreparedInput prepared(float[] x, int n, int cols) {
+        return SuperBlockSums.of(x, n, cols, 32);
     }
 
-    /** Same per-token order as {@link #dot1} (low/high sub-block accumulators), so results match it bit for bit. */
+    /**
+     * As {@link Q4_KKernel#dot1}: per sub-block Σ q·x of the plain 5-bit values, scaled by one FMA, and the mins
+     * against the sub-block sums once per super-block. The fifth bit of sub-block j is bit j of qh, moved to
+     * bit 4 from {@code qh << 4} by one shift and one AND. Three chains: low-nibble sub-blocks (2c), high
+     * (2c+1), mins. One block loop written once (an earlier version with several block copies grew past C2's
+     * node budget, left every vector boxed and ran 10× slower).
+     */
     @Override
-    void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, o0 = a0, o1 = a0, o2 = a0, o3 = a0;
+    float dot1(MemorySegment w, long rowOff, int cols, PreparedInput in, int token) {
+        SuperBlockSums si = (SuperBlockSums) in; // always: this kernel prepared it
+        float[] x = si.floats(), sums = si.sums();
+        float[] sm = new float[16];
         int blocks = cols / BLOCK;
+        int xOff = token * cols, sOff = token * blocks * SuperBlockSums.STRIDE;
+        FloatVector z = FloatVector.zero(F), lo = z, hi = z, mn = z;
         for (int b = 0; b < blocks; b++) {
             long bo = rowOff + (long) b * BLOCK_BYTES;
             int xb = xOff + b * BLOCK;
-            float d = Halfs.half(w, bo), dmin = Halfs.half(w, bo + 2);
-            long sLo = w.get(KQuants.LE_LONG, bo + 4);
-            int sHi = w.get(Halfs.LE_INT, bo + 12);
-            long scales = KQuants.scales(sLo, sHi), mins = KQuants.mins(sLo, sHi);
+            KQuants.unpack(w.get(KQuants.LE_LONG, bo + 4), w.get(Halfs.LE_INT, bo + 12), Halfs.half(w, bo), Halfs.half(w, bo + 2), sm);
+            int so = sOff + b * SuperBlockSums.STRIDE;
+            for (int k = 0; k < 16; k += L) mn = FloatVector.fromArray(F, sm, k).fma(FloatVector.fromArray(F, sums, so + k), mn);
             for (int c = 0; c < 4; c++) {
-                float dsLo = d * KQuants.at(scales, 2 * c), dmLo = -dmin * KQuants.at(mins, 2 * c);
-                float dsHi = d * KQuants.at(scales, 2 * c + 1), dmHi = -dmin * KQuants.at(mins, 2 * c + 1);
-                long qs = bo + QS + 32 * c;
                 int xc = xb + 64 * c;
+                FloatVector tl = z, th = z;
                 for (int p = 0; p < 32; p += L) {
-                    IntVector q = toInts(loadBytes(w, qs + p));
-                    IntVector h = toInts(loadBytes(w, bo + 16 + p)).lanewise(VectorOperators.ASHR, 2 * c);
-                    FloatVector wl = intsToFloats(q.and(15).or(h.and(1).lanewise(VectorOperators.LSHL, 4))).fma(dsLo, dmLo);
-                    FloatVector wh = intsToFloats(q.lanewise(VectorOperators.ASHR, 4).and(15).or(h.and(2).lanewise(VectorOperators.LSHL, 3))).fma(dsHi, dmHi);
+                    IntVector q = (IntVector) loadBytes(w, bo + QS + 32 * c + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                    IntVector h = ((IntVector) loadBytes(w, bo + 16 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0)).lanewise(VectorOperators.LSHL, 4);
+                    IntVector ql = q.and(15).or(h.lanewise(VectorOperators.LSHR, 2 * c).and(16));
+                    IntVector qh = q.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2 * c + 1).and(16));
+                    tl = intsToFloats(ql).fma(FloatVector.fromArray(F, x, xc + p), tl);
+                    th = intsToFloats(qh).fma(FloatVector.fromArray(F, x, xc + 32 + p), th);
+                }
+                lo = tl.fma(FloatVector.broadcast(F, sm[2 * c]), lo);
+                hi = th.fma(FloatVector.broadcast(F, sm[2 * c + 1]), hi);
+            }
+        }
+        return KernelSpecies.sum(lo.add(hi).add(mn));
+    }
+
+    @Override
+    float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
+        return dot1(w, rowOff, cols, prepared(Arrays.copyOfRange(x, xOff, xOff + cols), 1, cols), 0);
+    }
+
+    /** Per token exactly {@link #dot1}'s operations and order, so results match it bit for bit. */
+    @Override
+    void dot4(MemorySegment w, long rowOff, int cols, PreparedInput in, int token, float[] out, int outOff,
+              int outStride) {
+        SuperBlockSums si = (SuperBlockSums) in;
+        float[] x = si.floats(), sums = si.sums();
+        float[] sm = new float[16];
+        int blocks = cols / BLOCK;
+        int xOff = token * cols, sStride = blocks * SuperBlockSums.STRIDE, sOff = token * sStride;
+        FloatVector z = FloatVector.zero(F);
+        FloatVector l0 = z, l1 = z, l2 = z, l3 = z, h0 = z, h1 = z, h2 = z, h3 = z, m0 = z, m1 = z, m2 = z, m3 = z;
+        for (int b = 0; b < blocks; b++) {
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            int xb = xOff + b * BLOCK;
+            KQuants.unpack(w.get(KQuants.LE_LONG, bo + 4), w.get(Halfs.LE_INT, bo + 12), Halfs.half(w, bo), Halfs.half(w, bo + 2), sm);
+            int so = sOff + b * SuperBlockSums.STRIDE;
+            for (int k = 0; k < 16; k += L) {
+                FloatVector s = FloatVector.fromArray(F, sm, k);
+                m0 = s.fma(FloatVector.fromArray(F, sums, so + k), m0);
+                m1 = s.fma(FloatVector.fromArray(F, sums, so + sStride + k), m1);
+                m2 = s.fma(FloatVector.fromArray(F, sums, so + 2 * sStride + k), m2);
+                m3 = s.fma(FloatVector.fromArray(F, sums, so + 3 * sStride + k), m3);
+            }
+            for (int c = 0; c < 4; c++) {
+                int xc = xb + 64 * c;
+                FloatVector t0 = z, t1 = z, t2 = z, t3 = z, u0 = z, u1 = z, u2 = z, u3 = z;
+                for (int p = 0; p < 32; p += L) {
+                    IntVector q = (IntVector) loadBytes(w, bo + QS + 32 * c + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                    IntVector h = ((IntVector) loadBytes(w, bo + 16 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0)).lanewise(VectorOperators.LSHL, 4);
+                    FloatVector ql = intsToFloats(q.and(15).or(h.lanewise(VectorOperators.LSHR, 2 * c).and(16)));
+                    FloatVector qh = intsToFloats(q.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2 * c + 1).and(16)));
                     int xl = xc + p, xh = xc + 32 + p;
-                    a0 = wl.fma(FloatVector.fromArray(F, x, xl), a0);
-                    a1 = wl.fma(FloatVector.fromArray(F, x, xl + cols), a1);
-                    a2 = wl.fma(FloatVector.fromArray(F, x, xl + 2 * cols), a2);
-                    a3 = wl.fma(FloatVector.fromArray(F, x, xl + 3 * cols), a3);
-                    o0 = wh.fma(FloatVector.fromArray(F, x, xh), o0);
-                    o1 = wh.fma(FloatVector.fromArray(F, x, xh + cols), o1);
-                    o2 = wh.fma(FloatVector.fromArray(F, x, xh + 2 * cols), o2);
-                    o3 = wh.fma(FloatVector.fromArray(F, x, xh + 3 * cols), o3);
+                    t0 = ql.fma(FloatVector.fromArray(F, x, xl), t0);
+                    t1 = ql.fma(FloatVector.fromArray(F, x, xl + cols), t1);
+                    t2 = ql.fma(FloatVector.fromArray(F, x, xl + 2 * cols), t2);
+                    t3 = ql.fma(FloatVector.fromArray(F, x, xl + 3 * cols), t3);
+                    u0 = qh.fma(FloatVector.fromArray(F, x, xh), u0);
+                    u1 = qh.fma(FloatVector.fromArray(F, x, xh + cols), u1);
+                    u2 = qh.fma(FloatVector.fromArray(F, x, xh + 2 * cols), u2);
+                    u3 = qh.fma(FloatVector.fromArray(F, x, xh + 3 * cols), u3);
+                }
+                FloatVector sl = FloatVector.broadcast(F, sm[2 * c]), sh = FloatVector.broadcast(F, sm[2 * c + 1]);
+                l0 = t0.fma(sl, l0);
+                l1 = t1.fma(sl, l1);
+                l2 = t2.fma(sl, l2);
+                l3 = t3.fma(sl, l3);
+                h0 = u0.fma(sh, h0);
+                h1 = u1.fma(sh, h1);
+                h2 = u2.fma(sh, h2);
+                h3 = u3.fma(sh, h3);
+            }
+        }
+        out[outOff] = KernelSpecies.sum(l0.add(h0).add(m0));
+        out[outOff + outStride] = KernelSpecies.sum(l1.add(h1).add(m1));
+        out[outOff + 2 * outStride] = KernelSpecies.sum(l2.add(h2).add(m2));
+        out[outOff + 3 * outStride] = KernelSpecies.sum(l3.add(h3).add(m3));
+    }
+
+    @Override
+    void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride) {
+        dot4(w, rowOff, cols, prepared(Arrays.copyOfRange(x, xOff, xOff + 4 * cols), 4, cols), 0, out, outOff, outStride);
+    }
+
+    /** Vectorised {@link #decodeScalar} over a row for the prefill panels (one FMA per weight: within a rounding of it). */
+    @Override
+    void decodeRow(MemorySegment w, long rowOff, int cols, float[] dst, int dstOff) {
+        float[] sm = new float[16];
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            KQuants.unpack(w.get(KQuants.LE_LONG, bo + 4), w.get(Halfs.LE_INT, bo + 12), Halfs.half(w, bo), Halfs.half(w, bo + 2), sm);
+            for (int c = 0; c < 4; c++) {
+                FloatVector dsLo = FloatVector.broadcast(F, sm[2 * c]), dmLo = FloatVector.broadcast(F, sm[8 + 2 * c]);
+                FloatVector dsHi = FloatVector.broadcast(F, sm[2 * c + 1]), dmHi = FloatVector.broadcast(F, sm[9 + 2 * c]);
+                int o = dstOff + b * BLOCK + 64 * c;
+                for (int p = 0; p < 32; p += L) {
+                    IntVector q = (IntVector) loadBytes(w, bo + QS + 32 * c + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                    IntVector h = ((IntVector) loadBytes(w, bo + 16 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0)).lanewise(VectorOperators.LSHL, 4);
+                    intsToFloats(q.and(15).or(h.lanewise(VectorOperators.LSHR, 2 * c).and(16))).fma(dsLo, dmLo).intoArray(dst, o + p);
+                    intsToFloats(q.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2 * c + 1).and(16))).fma(dsHi, dmHi).intoArray(dst, o + 32 + p);
                 }
             }
         }
-        out[outOff] = KernelSpecies.sum(a0.add(o0));
-        out[outOff + outStride] = KernelSpecies.sum(a1.add(o1));
-        out[outOff + 2 * outStride] = KernelSpecies.sum(a2.add(o2));
-        out[outOff + 3 * outStride] = KernelSpecies.sum(a3.add(o3));
     }
 
     @Override
