@@ -56,7 +56,19 @@ class LinearKernelTest {
     @ParameterizedTest
     @MethodSource("types")
     void batchedTokensEqualSingleTokenRuns(DType type) {
-        int rows = 19, cols = colsFor(type), n = 7;
+        batchedEqualsSingle(type, colsFor(type));
+    }
+
+    /** Rows longer than the kernels' scratch chunks (F16 widens 512 columns at a time), with a ragged tail. */
+    @ParameterizedTest
+    @MethodSource("types")
+    void wideRowsBatchedEqualSingleTokenRuns(DType type) {
+        int cols = type.blockSize() == 1 ? 1123 : type.blockSize() * (2048 / type.blockSize() + 1);
+        batchedEqualsSingle(type, cols);
+    }
+
+    private static void batchedEqualsSingle(DType type, int cols) {
+        int rows = 19, n = 7;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment w = RandomWeights.matrix(arena, type, rows, cols, 3);
             float[] x = RandomWeights.activations(n * cols, 9);
