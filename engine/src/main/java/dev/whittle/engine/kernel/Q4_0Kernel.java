@@ -50,28 +50,14 @@ public final class Q4_0Kernel extends FloatRowKernel {
     }
 
     /**
-     * Activations plus, per token and block, c = −(8/L)·Σx over the block: a block's lane sum started from L
-     * lanes of c subtracts the 8 of every nibble at no cost in the inner loop (8/L is a power of two, so the
-     * scaling is exact). One float per block, not L: the offsets must leave the activations room in the 32 KiB
-     * L1 (with L floats per block, 5632-wide rows ran at half speed: x 22 KiB + offsets 11 KiB spilled).
+     * Per token and block, c = −(8/L)·Σx over the block ({@link BlockSums}): a block's lane sum started from L
+     * lanes of c subtracts the 8 of every nibble at no cost in the inner loop. One float per block, not L: the
+     * offsets must leave the activations room in the 32 KiB L1 (with L floats per block, 5632-wide rows ran at
+     * half speed: x 22 KiB + offsets 11 KiB spilled).
      */
-    record OffsetInput(float[] floats, int n, int cols, float[] offsets) implements PreparedInput {}
-
-    private static final float OFFSET_SCALE = -8f / L;
-
     @Override
     PreparedInput prepared(float[] x, int n, int cols) {
-        int blocks = cols / BLOCK;
-        float[] offsets = new float[n * blocks];
-        for (int t = 0; t < n; t++) {
-            for (int b = 0; b < blocks; b++) {
-                int xb = t * cols + b * BLOCK;
-                FloatVector s = FloatVector.fromArray(F, x, xb);
-                for (int p = L; p < BLOCK; p += L) s = s.add(FloatVector.fromArray(F, x, xb + p));
-                offsets[t * blocks + b] = KernelSpecies.sum(s) * OFFSET_SCALE;
-            }
-        }
-        return new OffsetInput(x, n, cols, offsets);
+        return BlockSums.of(x, n, cols, -8f / L);
     }
 
     /**
@@ -96,9 +82,9 @@ public final class Q4_0Kernel extends FloatRowKernel {
      */
     @Override
     float dot1(MemorySegment w, long rowOff, int cols, PreparedInput in, int token) {
-        OffsetInput oi = (OffsetInput) in; // always: this kernel prepared it
+        BlockSums oi = (BlockSums) in; // always: this kernel prepared it
         float[] x = oi.floats();
-        float[] offsets = oi.offsets();
+        float[] offsets = oi.sums();
         int blocks = cols / BLOCK;
         int xOff = token * cols;
         int oOff = token * blocks;
@@ -125,9 +111,9 @@ public final class Q4_0Kernel extends FloatRowKernel {
     @Override
     void dot4(MemorySegment w, long rowOff, int cols, PreparedInput in, int token, float[] out, int outOff,
               int outStride) {
-        OffsetInput oi = (OffsetInput) in;
+        BlockSums oi = (BlockSums) in;
         float[] x = oi.floats();
-        float[] o = oi.offsets();
+        float[] o = oi.sums();
         int blocks = cols / BLOCK;
         int ostride = blocks;
         FloatVector z = FloatVector.zero(F);

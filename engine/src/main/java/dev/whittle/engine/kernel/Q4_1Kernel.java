@@ -1,22 +1,25 @@
 package dev.whittle.engine.kernel;
 
 import dev.whittle.core.tensor.DType;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
+import static dev.whittle.engine.kernel.KernelSpecies.intsToFloats;
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
-import static dev.whittle.engine.kernel.KernelSpecies.toFloats;
 
 /**
  * Q4_1 weights: blocks of 32, {@code f16 d; f16 m; u8 qs[16]}; element j is {@code d * (qs[j] & 15) + m},
  * element j + 16 is {@code d * (qs[j] >> 4) + m}. Decoded with one FMA per lane, then FMA'd with float activations.
- * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Measured decode 5632×2048, 1 thread,
- * MatmulProbe best: 8.2 GB/s of weights (JMH tables: bench/kernel-benchmarks.md).
+ * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Decode (one token) multiplies plain nibbles
+ * (zero-extended int lanes) per block and adds the min through per-block sums of x. Measured on the 2-vCPU
+ * Xeon, MatmulProbe best, 512×2048, 1 thread, alternating with the previous byte-shift version: 4.1-4.4
+ * against 3.6-3.7 GB/s. The min's extra half conversion, broadcasts and FMA per block keep it below Q4_0.
  */
 public final class Q4_1Kernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;
@@ -38,117 +41,111 @@ public final class Q4_1Kernel extends FloatRowKernel {
         }
     }
 
-    /** Even blocks accumulate into one register, odd blocks into another: two FMA chains hide FMA latency. */
+    /** Activations with their per-block sums ({@link BlockSums}), which carry the min. */
     @Override
-    float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
-        FloatVector acc = FloatVector.zero(F), odd = acc;
-        int blocks = cols / BLOCK;
-        int b = 0;
-        for (; b + 1 < blocks; b += 2) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo), m = Halfs.half(w, bo + 2);
-                for (int h = 0; h < 2; h++) {
-                    for (int p = 0; p < 16; p += L) {
-                        ByteVector q = loadBytes(w, bo + 4 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
-                        FloatVector wv = toFloats(q).fma(d, m);
-                        acc = wv.fma(FloatVector.fromArray(F, x, xb + 16 * h + p), acc);
-                    }
-                }
-            }
-            {
-                long bo = rowOff + (long) (b + 1) * BLOCK_BYTES;
-                int xb = xOff + (b + 1) * BLOCK;
-                float d = Halfs.half(w, bo), m = Halfs.half(w, bo + 2);
-                for (int h = 0; h < 2; h++) {
-                    for (int p = 0; p < 16; p += L) {
-                        ByteVector q = loadBytes(w, bo + 4 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
-                        FloatVector wv = toFloats(q).fma(d, m);
-                        odd = wv.fma(FloatVector.fromArray(F, x, xb + 16 * h + p), odd);
-                    }
-                }
-            }
-        }
-        if (b < blocks) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo), m = Halfs.half(w, bo + 2);
-                for (int h = 0; h < 2; h++) {
-                    for (int p = 0; p < 16; p += L) {
-                        ByteVector q = loadBytes(w, bo + 4 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
-                        FloatVector wv = toFloats(q).fma(d, m);
-                        acc = wv.fma(FloatVector.fromArray(F, x, xb + 16 * h + p), acc);
-                    }
-                }
-            }
-        }
-        return KernelSpecies.sum(acc.add(odd));
+    PreparedInput prepared(float[] x, int n, int cols) {
+        return BlockSums.of(x, n, cols, 1f / L);
     }
 
-    /** Same per-token order as {@link #dot1} (even/odd block accumulators), so results match it bit for bit. */
+    /**
+     * Weights {@code d·q + m}: Σ = d·Σ q·x + m·Σx, with nibbles taken from bytes zero-extended to int lanes (one AND or one shift, no byte
+     * shifts, which x86 lacks). The min meets the block sum of x in one FMA per block (its own chain). Blocks alternate between two accumulators (FMA latency);
+     * one block loop written once keeps the compilation under C2's node budget.
+     */
+    @Override
+    float dot1(MemorySegment w, long rowOff, int cols, PreparedInput in, int token) {
+        BlockSums bs = (BlockSums) in; // always: this kernel prepared it
+        float[] x = bs.floats(), sums = bs.sums();
+        int blocks = cols / BLOCK, xOff = token * cols, sOff = token * blocks;
+        FloatVector z = FloatVector.zero(F), acc = z, other = z, mn = z;
+        for (int b = 0; b < blocks; b++) {
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            int xb = xOff + b * BLOCK;
+            FloatVector s = z;
+            for (int p = 0; p < 16; p += L) {
+                IntVector q = (IntVector) loadBytes(w, bo + 4 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                IntVector lo = q.and(15), hi = q.lanewise(VectorOperators.LSHR, 4);
+                s = intsToFloats(lo).fma(FloatVector.fromArray(F, x, xb + p), s);
+                s = intsToFloats(hi).fma(FloatVector.fromArray(F, x, xb + 16 + p), s);
+            }
+            FloatVector next = s.fma(FloatVector.broadcast(F, Halfs.half(w, bo)), other);
+            other = acc;
+            acc = next;
+            mn = FloatVector.broadcast(F, Halfs.half(w, bo + 2)).fma(FloatVector.broadcast(F, sums[sOff + b]), mn);
+        }
+        return KernelSpecies.sum(acc.add(other).add(mn));
+    }
+
+    @Override
+    float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
+        return dot1(w, rowOff, cols, prepared(Arrays.copyOfRange(x, xOff, xOff + cols), 1, cols), 0);
+    }
+
+    /** Per token exactly {@link #dot1}'s operations and order, so results match it bit for bit. */
+    @Override
+    void dot4(MemorySegment w, long rowOff, int cols, PreparedInput in, int token, float[] out, int outOff,
+              int outStride) {
+        BlockSums bs = (BlockSums) in;
+        float[] x = bs.floats(), sums = bs.sums();
+        int blocks = cols / BLOCK, xOff = token * cols, sOff = token * blocks;
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a0 = z, a1 = z, a2 = z, a3 = z, b0 = z, b1 = z, b2 = z, b3 = z;
+        FloatVector m0 = z, m1 = z, m2 = z, m3 = z;
+        for (int b = 0; b < blocks; b++) {
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            int xb = xOff + b * BLOCK, sb = sOff + b;
+            FloatVector s0 = z, s1 = z, s2 = z, s3 = z;
+            for (int p = 0; p < 16; p += L) {
+                IntVector q = (IntVector) loadBytes(w, bo + 4 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                IntVector lo = q.and(15), hi = q.lanewise(VectorOperators.LSHR, 4);
+                FloatVector fl = intsToFloats(lo), fh = intsToFloats(hi);
+                int xl = xb + p, xh = xb + 16 + p;
+                s0 = fh.fma(FloatVector.fromArray(F, x, xh), fl.fma(FloatVector.fromArray(F, x, xl), s0));
+                s1 = fh.fma(FloatVector.fromArray(F, x, xh + cols), fl.fma(FloatVector.fromArray(F, x, xl + cols), s1));
+                s2 = fh.fma(FloatVector.fromArray(F, x, xh + 2 * cols), fl.fma(FloatVector.fromArray(F, x, xl + 2 * cols), s2));
+                s3 = fh.fma(FloatVector.fromArray(F, x, xh + 3 * cols), fl.fma(FloatVector.fromArray(F, x, xl + 3 * cols), s3));
+            }
+            FloatVector d = FloatVector.broadcast(F, Halfs.half(w, bo));
+            FloatVector n0 = s0.fma(d, b0), n1 = s1.fma(d, b1), n2 = s2.fma(d, b2), n3 = s3.fma(d, b3);
+            b0 = a0;
+            b1 = a1;
+            b2 = a2;
+            b3 = a3;
+            a0 = n0;
+            a1 = n1;
+            a2 = n2;
+            a3 = n3;
+            FloatVector m = FloatVector.broadcast(F, Halfs.half(w, bo + 2));
+            m0 = m.fma(FloatVector.broadcast(F, sums[sb]), m0);
+            m1 = m.fma(FloatVector.broadcast(F, sums[sb + blocks]), m1);
+            m2 = m.fma(FloatVector.broadcast(F, sums[sb + 2 * blocks]), m2);
+            m3 = m.fma(FloatVector.broadcast(F, sums[sb + 3 * blocks]), m3);
+        }
+        out[outOff] = KernelSpecies.sum(a0.add(b0).add(m0));
+        out[outOff + outStride] = KernelSpecies.sum(a1.add(b1).add(m1));
+        out[outOff + 2 * outStride] = KernelSpecies.sum(a2.add(b2).add(m2));
+        out[outOff + 3 * outStride] = KernelSpecies.sum(a3.add(b3).add(m3));
+    }
+
     @Override
     void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, o0 = a0, o1 = a0, o2 = a0, o3 = a0;
-        int blocks = cols / BLOCK;
-        int b = 0;
-        for (; b + 1 < blocks; b += 2) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo), m = Halfs.half(w, bo + 2);
-                for (int h = 0; h < 2; h++) {
-                    for (int p = 0; p < 16; p += L) {
-                        ByteVector q = loadBytes(w, bo + 4 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
-                        FloatVector wv = toFloats(q).fma(d, m);
-                        int xi = xb + 16 * h + p;
-                        a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                        a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                        a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                        a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
-                    }
-                }
-            }
-            {
-                long bo = rowOff + (long) (b + 1) * BLOCK_BYTES;
-                int xb = xOff + (b + 1) * BLOCK;
-                float d = Halfs.half(w, bo), m = Halfs.half(w, bo + 2);
-                for (int h = 0; h < 2; h++) {
-                    for (int p = 0; p < 16; p += L) {
-                        ByteVector q = loadBytes(w, bo + 4 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
-                        FloatVector wv = toFloats(q).fma(d, m);
-                        int xi = xb + 16 * h + p;
-                        o0 = wv.fma(FloatVector.fromArray(F, x, xi), o0);
-                        o1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), o1);
-                        o2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), o2);
-                        o3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), o3);
-                    }
-                }
+        dot4(w, rowOff, cols, prepared(Arrays.copyOfRange(x, xOff, xOff + 4 * cols), 4, cols), 0, out, outOff, outStride);
+    }
+
+    /** Vectorised {@link #decodeScalar} over a row for the prefill panels: the same operations, so the same floats. */
+    @Override
+    void decodeRow(MemorySegment w, long rowOff, int cols, float[] dst, int dstOff) {
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            float d = Halfs.half(w, bo), m = Halfs.half(w, bo + 2);
+            int o = dstOff + b * BLOCK;
+            for (int p = 0; p < 16; p += L) {
+                IntVector q = (IntVector) loadBytes(w, bo + 4 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                IntVector lo = q.and(15), hi = q.lanewise(VectorOperators.LSHR, 4);
+                intsToFloats(lo).mul(d).add(m).intoArray(dst, o + p);
+                intsToFloats(hi).mul(d).add(m).intoArray(dst, o + 16 + p);
             }
         }
-        if (b < blocks) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo), m = Halfs.half(w, bo + 2);
-                for (int h = 0; h < 2; h++) {
-                    for (int p = 0; p < 16; p += L) {
-                        ByteVector q = loadBytes(w, bo + 4 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
-                        FloatVector wv = toFloats(q).fma(d, m);
-                        int xi = xb + 16 * h + p;
-                        a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                        a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                        a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                        a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
-                    }
-                }
-            }
-        }
-        out[outOff] = KernelSpecies.sum(a0.add(o0));
-        out[outOff + outStride] = KernelSpecies.sum(a1.add(o1));
-        out[outOff + 2 * outStride] = KernelSpecies.sum(a2.add(o2));
-        out[outOff + 3 * outStride] = KernelSpecies.sum(a3.add(o3));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.whittle.engine.kernel;
 
 import dev.whittle.core.tensor.DType;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -9,16 +8,20 @@ import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
+import static dev.whittle.engine.kernel.KernelSpecies.intsToFloats;
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
-import static dev.whittle.engine.kernel.KernelSpecies.toInts;
 
 /**
  * Q5_0 weights: blocks of 32, {@code f16 d; u32 qh; u8 qs[16]}; element e's fifth bit is bit e of qh (little
  * endian), its low four bits the low (e < 16) or high (e >= 16) nibble of qs[e % 16]; weight = d * (q - 16).
  * The high bits are shifted out per lane in int lanes, then widened to floats.
- * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Measured decode 5632×2048, 1 thread,
- * MatmulProbe best: 6.2 GB/s of weights (JMH tables: bench/kernel-benchmarks.md).
+ * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Decode (one token) in {@link Q4_0Kernel}'s shape:
+ * nibbles from zero-extended int lanes, fifth bits by one per-lane shift, the −16 as the block's starting value.
+ * Measured on the 2-vCPU Xeon, MatmulProbe best, 512×2048, 1 thread, alternating with the previous byte-shift
+ * version: 5.6-7.3 against 3.1-4.0 GB/s; prefill-32 2048×2048 11.7-12.0 against 14.0-16.5 ms (rows decoded
+ * with vectors now, not block by block in scalar code).
  */
 public final class Q5_0Kernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;
@@ -43,129 +46,114 @@ public final class Q5_0Kernel extends FloatRowKernel {
         }
     }
 
-    /** Even blocks accumulate into one register, odd blocks into another: two FMA chains hide FMA latency. */
+    /** Activations with their per-block sums ({@link BlockSums}), which carry the −16. */
     @Override
-    float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
-        FloatVector acc = FloatVector.zero(F), odd = acc;
-        int blocks = cols / BLOCK;
-        int b = 0;
-        for (; b + 1 < blocks; b += 2) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo);
-                int qh = w.get(Halfs.LE_INT, bo + 2);
-                for (int h = 0; h < 2; h++) {
-                    for (int p = 0; p < 16; p += L) {
-                        ByteVector q = loadBytes(w, bo + 6 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
-                        IntVector hb = IntVector.broadcast(KernelSpecies.I, qh >>> (16 * h + p)).lanewise(VectorOperators.LSHR, IOTA).and(1);
-                        FloatVector wv = ((FloatVector) toInts(q).or(hb.lanewise(VectorOperators.LSHL, 4)).sub(16).convert(VectorOperators.I2F, 0)).mul(d);
-                        acc = wv.fma(FloatVector.fromArray(F, x, xb + 16 * h + p), acc);
-                    }
-                }
-            }
-            {
-                long bo = rowOff + (long) (b + 1) * BLOCK_BYTES;
-                int xb = xOff + (b + 1) * BLOCK;
-                float d = Halfs.half(w, bo);
-                int qh = w.get(Halfs.LE_INT, bo + 2);
-                for (int h = 0; h < 2; h++) {
-                    for (int p = 0; p < 16; p += L) {
-                        ByteVector q = loadBytes(w, bo + 6 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
-                        IntVector hb = IntVector.broadcast(KernelSpecies.I, qh >>> (16 * h + p)).lanewise(VectorOperators.LSHR, IOTA).and(1);
-                        FloatVector wv = ((FloatVector) toInts(q).or(hb.lanewise(VectorOperators.LSHL, 4)).sub(16).convert(VectorOperators.I2F, 0)).mul(d);
-                        odd = wv.fma(FloatVector.fromArray(F, x, xb + 16 * h + p), odd);
-                    }
-                }
-            }
-        }
-        if (b < blocks) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo);
-                int qh = w.get(Halfs.LE_INT, bo + 2);
-                for (int h = 0; h < 2; h++) {
-                    for (int p = 0; p < 16; p += L) {
-                        ByteVector q = loadBytes(w, bo + 6 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
-                        IntVector hb = IntVector.broadcast(KernelSpecies.I, qh >>> (16 * h + p)).lanewise(VectorOperators.LSHR, IOTA).and(1);
-                        FloatVector wv = ((FloatVector) toInts(q).or(hb.lanewise(VectorOperators.LSHL, 4)).sub(16).convert(VectorOperators.I2F, 0)).mul(d);
-                        acc = wv.fma(FloatVector.fromArray(F, x, xb + 16 * h + p), acc);
-                    }
-                }
-            }
-        }
-        return KernelSpecies.sum(acc.add(odd));
+    PreparedInput prepared(float[] x, int n, int cols) {
+        return BlockSums.of(x, n, cols, -16f / L);
     }
 
-    /** Same per-token order as {@link #dot1} (even/odd block accumulators), so results match it bit for bit. */
+    /**
+     * Weights {@code d·(q − 16)}: Σ = d·(Σ q·x − 16·Σx), with nibbles taken from bytes zero-extended to int lanes (one AND or one shift, no byte
+     * shifts, which x86 lacks). The fifth bits come from qh moved up by 4, so that one per-lane shift by the lane index and one AND with 16 put bit j in place. The −16 is the block lane sum's starting value, as in {@link Q4_0Kernel}. Blocks alternate between two accumulators (FMA latency);
+     * one block loop written once keeps the compilation under C2's node budget.
+     */
+    @Override
+    float dot1(MemorySegment w, long rowOff, int cols, PreparedInput in, int token) {
+        BlockSums bs = (BlockSums) in; // always: this kernel prepared it
+        float[] x = bs.floats(), sums = bs.sums();
+        int blocks = cols / BLOCK, xOff = token * cols, sOff = token * blocks;
+        FloatVector z = FloatVector.zero(F), acc = z, other = z;
+        for (int b = 0; b < blocks; b++) {
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            int xb = xOff + b * BLOCK;
+            int qh = w.get(Halfs.LE_INT, bo + 2);
+            FloatVector s = FloatVector.broadcast(F, sums[sOff + b]);
+            for (int p = 0; p < 16; p += L) {
+                IntVector q = (IntVector) loadBytes(w, bo + 6 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                IntVector lo = q.and(15), hi = q.lanewise(VectorOperators.LSHR, 4);
+                lo = lo.or(IntVector.broadcast(KernelSpecies.I, (qh >>> p) << 4).lanewise(VectorOperators.LSHR, IOTA).and(16));
+                hi = hi.or(IntVector.broadcast(KernelSpecies.I, (qh >>> (16 + p)) << 4).lanewise(VectorOperators.LSHR, IOTA).and(16));
+                s = intsToFloats(lo).fma(FloatVector.fromArray(F, x, xb + p), s);
+                s = intsToFloats(hi).fma(FloatVector.fromArray(F, x, xb + 16 + p), s);
+            }
+            FloatVector next = s.fma(FloatVector.broadcast(F, Halfs.half(w, bo)), other);
+            other = acc;
+            acc = next;
+        }
+        return KernelSpecies.sum(acc.add(other));
+    }
+
+    @Override
+    float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
+        return dot1(w, rowOff, cols, prepared(Arrays.copyOfRange(x, xOff, xOff + cols), 1, cols), 0);
+    }
+
+    /** Per token exactly {@link #dot1}'s operations and order, so results match it bit for bit. */
+    @Override
+    void dot4(MemorySegment w, long rowOff, int cols, PreparedInput in, int token, float[] out, int outOff,
+              int outStride) {
+        BlockSums bs = (BlockSums) in;
+        float[] x = bs.floats(), sums = bs.sums();
+        int blocks = cols / BLOCK, xOff = token * cols, sOff = token * blocks;
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a0 = z, a1 = z, a2 = z, a3 = z, b0 = z, b1 = z, b2 = z, b3 = z;
+        for (int b = 0; b < blocks; b++) {
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            int xb = xOff + b * BLOCK, sb = sOff + b;
+            int qh = w.get(Halfs.LE_INT, bo + 2);
+            FloatVector s0 = FloatVector.broadcast(F, sums[sb]), s1 = FloatVector.broadcast(F, sums[sb + blocks]);
+            FloatVector s2 = FloatVector.broadcast(F, sums[sb + 2 * blocks]), s3 = FloatVector.broadcast(F, sums[sb + 3 * blocks]);
+            for (int p = 0; p < 16; p += L) {
+                IntVector q = (IntVector) loadBytes(w, bo + 6 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                IntVector lo = q.and(15), hi = q.lanewise(VectorOperators.LSHR, 4);
+                lo = lo.or(IntVector.broadcast(KernelSpecies.I, (qh >>> p) << 4).lanewise(VectorOperators.LSHR, IOTA).and(16));
+                hi = hi.or(IntVector.broadcast(KernelSpecies.I, (qh >>> (16 + p)) << 4).lanewise(VectorOperators.LSHR, IOTA).and(16));
+                FloatVector fl = intsToFloats(lo), fh = intsToFloats(hi);
+                int xl = xb + p, xh = xb + 16 + p;
+                s0 = fh.fma(FloatVector.fromArray(F, x, xh), fl.fma(FloatVector.fromArray(F, x, xl), s0));
+                s1 = fh.fma(FloatVector.fromArray(F, x, xh + cols), fl.fma(FloatVector.fromArray(F, x, xl + cols), s1));
+                s2 = fh.fma(FloatVector.fromArray(F, x, xh + 2 * cols), fl.fma(FloatVector.fromArray(F, x, xl + 2 * cols), s2));
+                s3 = fh.fma(FloatVector.fromArray(F, x, xh + 3 * cols), fl.fma(FloatVector.fromArray(F, x, xl + 3 * cols), s3));
+            }
+            FloatVector d = FloatVector.broadcast(F, Halfs.half(w, bo));
+            FloatVector n0 = s0.fma(d, b0), n1 = s1.fma(d, b1), n2 = s2.fma(d, b2), n3 = s3.fma(d, b3);
+            b0 = a0;
+            b1 = a1;
+            b2 = a2;
+            b3 = a3;
+            a0 = n0;
+            a1 = n1;
+            a2 = n2;
+            a3 = n3;
+        }
+        out[outOff] = KernelSpecies.sum(a0.add(b0));
+        out[outOff + outStride] = KernelSpecies.sum(a1.add(b1));
+        out[outOff + 2 * outStride] = KernelSpecies.sum(a2.add(b2));
+        out[outOff + 3 * outStride] = KernelSpecies.sum(a3.add(b3));
+    }
+
     @Override
     void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, o0 = a0, o1 = a0, o2 = a0, o3 = a0;
-        int blocks = cols / BLOCK;
-        int b = 0;
-        for (; b + 1 < blocks; b += 2) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo);
-                int qh = w.get(Halfs.LE_INT, bo + 2);
-                for (int h = 0; h < 2; h++) {
-                    for (int p = 0; p < 16; p += L) {
-                        ByteVector q = loadBytes(w, bo + 6 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
-                        IntVector hb = IntVector.broadcast(KernelSpecies.I, qh >>> (16 * h + p)).lanewise(VectorOperators.LSHR, IOTA).and(1);
-                        FloatVector wv = ((FloatVector) toInts(q).or(hb.lanewise(VectorOperators.LSHL, 4)).sub(16).convert(VectorOperators.I2F, 0)).mul(d);
-                        int xi = xb + 16 * h + p;
-                        a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                        a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                        a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                        a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
-                    }
-                }
-            }
-            {
-                long bo = rowOff + (long) (b + 1) * BLOCK_BYTES;
-                int xb = xOff + (b + 1) * BLOCK;
-                float d = Halfs.half(w, bo);
-                int qh = w.get(Halfs.LE_INT, bo + 2);
-                for (int h = 0; h < 2; h++) {
-                    for (int p = 0; p < 16; p += L) {
-                        ByteVector q = loadBytes(w, bo + 6 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
-                        IntVector hb = IntVector.broadcast(KernelSpecies.I, qh >>> (16 * h + p)).lanewise(VectorOperators.LSHR, IOTA).and(1);
-                        FloatVector wv = ((FloatVector) toInts(q).or(hb.lanewise(VectorOperators.LSHL, 4)).sub(16).convert(VectorOperators.I2F, 0)).mul(d);
-                        int xi = xb + 16 * h + p;
-                        o0 = wv.fma(FloatVector.fromArray(F, x, xi), o0);
-                        o1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), o1);
-                        o2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), o2);
-                        o3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), o3);
-                    }
-                }
+        dot4(w, rowOff, cols, prepared(Arrays.copyOfRange(x, xOff, xOff + 4 * cols), 4, cols), 0, out, outOff, outStride);
+    }
+
+    /** Vectorised {@link #decodeScalar} over a row for the prefill panels: the same operations, so the same floats. */
+    @Override
+    void decodeRow(MemorySegment w, long rowOff, int cols, float[] dst, int dstOff) {
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            float d = Halfs.half(w, bo);
+            int qh = w.get(Halfs.LE_INT, bo + 2);
+            int o = dstOff + b * BLOCK;
+            for (int p = 0; p < 16; p += L) {
+                IntVector q = (IntVector) loadBytes(w, bo + 6 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                IntVector lo = q.and(15), hi = q.lanewise(VectorOperators.LSHR, 4);
+                lo = lo.or(IntVector.broadcast(KernelSpecies.I, (qh >>> p) << 4).lanewise(VectorOperators.LSHR, IOTA).and(16));
+                hi = hi.or(IntVector.broadcast(KernelSpecies.I, (qh >>> (16 + p)) << 4).lanewise(VectorOperators.LSHR, IOTA).and(16));
+                intsToFloats(lo.sub(16)).mul(d).intoArray(dst, o + p);
+                intsToFloats(hi.sub(16)).mul(d).intoArray(dst, o + 16 + p);
             }
         }
-        if (b < blocks) {
-            {
-                long bo = rowOff + (long) (b) * BLOCK_BYTES;
-                int xb = xOff + (b) * BLOCK;
-                float d = Halfs.half(w, bo);
-                int qh = w.get(Halfs.LE_INT, bo + 2);
-                for (int h = 0; h < 2; h++) {
-                    for (int p = 0; p < 16; p += L) {
-                        ByteVector q = loadBytes(w, bo + 6 + p).lanewise(VectorOperators.LSHR, 4 * h).and((byte) 15);
-                        IntVector hb = IntVector.broadcast(KernelSpecies.I, qh >>> (16 * h + p)).lanewise(VectorOperators.LSHR, IOTA).and(1);
-                        FloatVector wv = ((FloatVector) toInts(q).or(hb.lanewise(VectorOperators.LSHL, 4)).sub(16).convert(VectorOperators.I2F, 0)).mul(d);
-                        int xi = xb + 16 * h + p;
-                        a0 = wv.fma(FloatVector.fromArray(F, x, xi), a0);
-                        a1 = wv.fma(FloatVector.fromArray(F, x, xi + cols), a1);
-                        a2 = wv.fma(FloatVector.fromArray(F, x, xi + 2 * cols), a2);
-                        a3 = wv.fma(FloatVector.fromArray(F, x, xi + 3 * cols), a3);
-                    }
-                }
-            }
-        }
-        out[outOff] = KernelSpecies.sum(a0.add(o0));
-        out[outOff + outStride] = KernelSpecies.sum(a1.add(o1));
-        out[outOff + 2 * outStride] = KernelSpecies.sum(a2.add(o2));
-        out[outOff + 3 * outStride] = KernelSpecies.sum(a3.add(o3));
     }
 
     @Override
