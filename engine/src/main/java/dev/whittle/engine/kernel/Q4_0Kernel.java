@@ -25,7 +25,12 @@ import static dev.whittle.engine.kernel.KernelSpecies.toInts;
  * 5632-wide rows run at half speed (activations plus offsets no longer fit the 32 KiB L1).
  * <p>No four-row decode ({@code dot1Rows4}) here, unlike F32 and Q8_0: a four-row version of this loop ran the
  * tinyllama-shape decode at 0.6x (tg32 5.5-6.3 against 8.7-9.9 tok/s, alternating runs), and a two-row one was
- * slower too; both need more live vectors than this body can keep in registers.
+ * slower too; both need more live vectors than this body can keep in registers. Re-measured on the 2-vCPU Xeon
+ * with the two rows written out in one method (no helper calls): 0.7x (MatmulProbe 512×2048, 1 thread, 5.7
+ * against 7.7-8.4 GB/s; 131072×2048, 2 threads, 8.7-9.0 against 12.0-12.5).
+ * <p>Also measured and not kept: nibbles turned into floats without conversions (OR-ing them into the mantissa
+ * of 2^23 and subtracting, the high nibble as the difference of two such floats against x/16), which moves work
+ * off the one port that converts: no gain (7.8 against 8.5 GB/s, 512×2048, 1 thread).
  * <p>C2 compiles this kernel well or about 3x worse from run to run depending on what else it has compiled
  * (helpers already compiled on their own are not inlined): keep helpers few and call sites single.
  */
