@@ -20,9 +20,7 @@ enum Activation {
     /** x ← act(x) over the first len elements. */
     void apply(float[] x, int len) {
         switch (this) {
-            case SILU -> {
-                for (int i = 0; i < len; i++) x[i] = x[i] / (1f + (float) Math.exp(-x[i]));
-            }
+            case SILU -> ForwardVectorOps.silu(x, len);
             case GELU_TANH -> ForwardVectorOps.geluTanh(x, len);
             case GELU_ERF -> ForwardVectorOps.geluErf(x, len);
         }

@@ -8,9 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
  * The element-wise and reduction steps of the forward pass (norms, softmax, RoPE, activations, attention
  * dot products) over float arrays with the Vector API. Every method is a pure function of its inputs that
  * gives the same bits on any thread and in any JIT state: lane sums are added in a fixed order (the
- * intrinsic {@code reduceLanes} may reassociate), and transcendental functions go through scalar
- * {@code Math.exp} / {@code StrictMath.tanh} rather than the vector EXP/TANH, whose intrinsic and fallback
- * implementations round differently.
+ * intrinsic {@code reduceLanes} may reassociate), and e^x comes from {@link VectorExp} (adds, multiplies and
+ * FMAs only) rather than the vector EXP/TANH, whose intrinsic and fallback implementations round differently.
+ * Loop tails use the scalar twins of the same operations, so an element's result does not depend on its
+ * position.
  * <p>
  * Kept separate from the matmul kernels' {@code VectorOps} (written concurrently on another branch) so the
  * two can be reconciled in one place.
@@ -124,7 +125,9 @@ final class ForwardVectorOps {
             max = m.reduceLanes(VectorOperators.MAX);
         }
         for (; i < len; i++) max = Math.max(max, x[off + i]);
-        for (i = 0; i < len; i++) x[off + i] = (float) Math.exp(x[off + i] - max);
+        i = 0;
+        for (; i <= len - L; i += L) VectorExp.exp(FloatVector.fromArray(S, x, off + i).sub(max)).intoArray(x, off + i);
+        for (; i < len; i++) x[off + i] = VectorExp.exp(x[off + i] - max);
         float inv = 1f / sum(x, off, len);
         scale(x, off, len, inv);
     }
@@ -137,19 +140,44 @@ final class ForwardVectorOps {
 
     /** gate[i] = silu(gate[i]) * up[i], the gated MLP of Llama-family models. */
     static void siluMul(float[] gate, float[] up, int len) {
-        for (int i = 0; i < len; i++) {
-            float g = gate[i];
-            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+        int i = 0;
+        for (; i <= len - L; i += L) {
+            FloatVector g = FloatVector.fromArray(S, gate, i);
+            g.div(VectorExp.exp(g.neg()).add(1f)).mul(FloatVector.fromArray(S, up, i)).intoArray(gate, i);
         }
+        for (; i < len; i++) {
+            float g = gate[i];
+            gate[i] = g / (VectorExp.exp(-g) + 1f) * up[i];
+        }
+    }
+
+    /** x[i] = silu(x[i]) = x / (1 + e^-x). */
+    static void silu(float[] x, int len) {
+        int i = 0;
+        for (; i <= len - L; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            v.div(VectorExp.exp(v.neg()).add(1f)).intoArray(x, i);
+        }
+        for (; i < len; i++) x[i] = x[i] / (VectorExp.exp(-x[i]) + 1f);
     }
 
     private static final float GELU_C = (float) Math.sqrt(2.0 / Math.PI);
 
-    /** GPT-2's gelu_new (tanh approximation): 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))). */
+    /**
+     * GPT-2's gelu_new (tanh approximation): 0.5 x (1 + tanh(z)) with z = √(2/π) (x + 0.044715 x³), computed as
+     * the identical x / (1 + e^(−2z)), which has no cancellation where 1 + tanh(z) is small.
+     */
     static void geluTanh(float[] x, int len) {
-        for (int i = 0; i < len; i++) {
+        int i = 0;
+        for (; i <= len - L; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            FloatVector z2 = v.mul(v).mul(v).mul(0.044715f).add(v).mul(-2f * GELU_C);
+            v.div(VectorExp.exp(z2).add(1f)).intoArray(x, i);
+        }
+        for (; i < len; i++) {
             float v = x[i];
-            x[i] = 0.5f * v * (1f + (float) StrictMath.tanh(GELU_C * (v + 0.044715f * v * v * v)));
+            float z2 = (v * v * v * 0.044715f + v) * (-2f * GELU_C);
+            x[i] = v / (VectorExp.exp(z2) + 1f);
         }
     }
 
