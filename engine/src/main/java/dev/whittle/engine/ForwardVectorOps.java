@@ -1,5 +1,6 @@
 package dev.whittle.engine;
 
+import dev.whittle.engine.kernel.KernelSpecies;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -17,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * two can be reconciled in one place.
  */
 final class ForwardVectorOps {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = KernelSpecies.F; // the width -Dwhittle.vectorBits chose
     private static final int L = S.length();
 
     private ForwardVectorOps() {}

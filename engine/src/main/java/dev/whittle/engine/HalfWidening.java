@@ -1,5 +1,6 @@
 package dev.whittle.engine;
 
+import dev.whittle.engine.kernel.KernelSpecies;
 import dev.whittle.core.tensor.DType;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -19,8 +20,8 @@ import java.nio.ByteOrder;
  * NaN (quieted).
  */
 final class HalfWidening {
-    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FS = KernelSpecies.F; // the width -Dwhittle.vectorBits chose
+    private static final VectorSpecies<Integer> IS = KernelSpecies.I;
     private static final VectorSpecies<Short> SS = VectorSpecies.of(short.class, VectorShape.forBitSize(FS.length() * 16));
     private static final int L = FS.length();
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);

@@ -1,5 +1,6 @@
 package dev.whittle.engine;
 
+import dev.whittle.engine.kernel.KernelSpecies;
 import dev.whittle.core.tensor.DType;
 import dev.whittle.engine.kernel.LinearKernel;
 import jdk.incubator.vector.FloatVector;
@@ -18,7 +19,7 @@ import java.nio.ByteOrder;
 final class SimpleF32Kernel implements LinearKernel {
     static final SimpleF32Kernel INSTANCE = new SimpleF32Kernel();
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = KernelSpecies.F; // the width -Dwhittle.vectorBits chose
     private static final int L = S.length();
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 

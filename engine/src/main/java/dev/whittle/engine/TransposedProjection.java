@@ -1,5 +1,6 @@
 package dev.whittle.engine;
 
+import dev.whittle.engine.kernel.KernelSpecies;
 import dev.whittle.core.tensor.DType;
 import dev.whittle.core.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
@@ -15,7 +16,7 @@ import java.nio.ByteOrder;
  * a quantized GPT-2 arrives from GGUF already in [out, in] layout.
  */
 final class TransposedProjection implements Projection {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = KernelSpecies.F; // the width -Dwhittle.vectorBits chose
     private static final int L = S.length();
     private static final int MIN_COLUMNS_PER_THREAD = 16;
 

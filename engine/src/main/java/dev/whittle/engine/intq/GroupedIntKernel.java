@@ -1,5 +1,6 @@
 package dev.whittle.engine.intq;
 
+import dev.whittle.engine.kernel.KernelSpecies;
 import dev.whittle.core.intq.GroupedIntWeight;
 import dev.whittle.core.intq.IntPacking;
 import jdk.incubator.vector.FloatVector;
@@ -25,8 +26,8 @@ import java.nio.ByteOrder;
  * whose operation order depends only on the row length, never on the batch size or the row split across threads.
  */
 public final class GroupedIntKernel {
-    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FS = KernelSpecies.F; // the width -Dwhittle.vectorBits chose
+    private static final VectorSpecies<Integer> IS = KernelSpecies.I;
     private static final int L = FS.length();
     /** Half-width vectors for the words left after the full-width ones (short rows of small models). */
     private static final VectorSpecies<Float> FS_HALF = FloatVector.SPECIES_256;
