@@ -14,8 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Loop tails use the scalar twins of the same operations, so an element's result does not depend on its
  * position.
  * <p>
- * Kept separate from the matmul kernels' {@code VectorOps} (written concurrently on another branch) so the
- * two can be reconciled in one place.
+ * Plain scalar references: {@link dev.whittle.engine.kernel.ScalarOps}; {@code ForwardVectorOpsTest} holds these
+ * methods to them. (An unused second vector implementation, {@code kernel.VectorOps}, written concurrently on
+ * another branch, was removed in favour of this one, which the engine runs.)
  */
 final class ForwardVectorOps {
     private static final VectorSpecies<Float> S = KernelSpecies.F; // the width -Dwhittle.vectorBits chose
@@ -105,25 +106,36 @@ final class ForwardVectorOps {
         for (; i < len; i++) out[outOff + i] = x[xOff + i] * inv * w[i];
     }
 
-    /** out = (x - mean) / sqrt(var + eps) * w + b, biased variance as torch.nn.LayerNorm. */
+    /**
+     * out = (x - mean) / sqrt(var + eps) * w + b, biased variance as torch.nn.LayerNorm. Corrected two-pass: the
+     * second pass also sums the deviations, which repays the float rounding of the first pass's mean (for inputs
+     * with a large common offset that rounding alone moved outputs near zero by 1e-3 relative).
+     */
     static void layerNorm(float[] x, int xOff, float[] w, float[] b, float eps, float[] out, int outOff, int len) {
-        float mean = sum(x, xOff, len) / len;
+        float mean0 = sum(x, xOff, len) / len;
         int i = 0;
-        FloatVector vm = FloatVector.broadcast(S, mean);
-        float var = 0f;
+        FloatVector vm = FloatVector.broadcast(S, mean0);
+        float dev = 0f, sq = 0f;
         if (len >= L) {
-            FloatVector acc = FloatVector.zero(S);
+            FloatVector accD = FloatVector.zero(S), accSq = accD;
             for (; i <= len - L; i += L) {
                 FloatVector d = FloatVector.fromArray(S, x, xOff + i).sub(vm);
-                acc = d.fma(d, acc);
+                accD = accD.add(d);
+                accSq = d.fma(d, accSq);
             }
-            var = sumLanes(acc);
+            dev = sumLanes(accD);
+            sq = sumLanes(accSq);
         }
         for (; i < len; i++) {
-            float d = x[xOff + i] - mean;
-            var += d * d;
+            float d = x[xOff + i] - mean0;
+            dev += d;
+            sq += d * d;
         }
-        float inv = (float) (1.0 / Math.sqrt(var / len + eps));
+        float correction = dev / len;
+        float mean = mean0 + correction;
+        float var = Math.max(0f, sq / len - correction * correction);
+        float inv = (float) (1.0 / Math.sqrt(var + eps));
+        vm = FloatVector.broadcast(S, mean);
         i = 0;
         for (; i <= len - L; i += L) {
             FloatVector.fromArray(S, x, xOff + i).sub(vm).mul(inv)

@@ -1,8 +1,9 @@
 package dev.whittle.engine.kernel;
 
 /**
- * Plain scalar twins of {@link VectorOps}, written straight from the definitions; tests hold the vector
- * versions to them. Same signatures; arrays are addressed with explicit offsets.
+ * Plain scalar references for the forward pass's element-wise ops (the engine's {@code ForwardVectorOps}),
+ * written straight from the definitions; {@code ForwardVectorOpsTest} holds the vector versions to them. Arrays
+ * are addressed with explicit offsets.
  */
 public final class ScalarOps {
     private ScalarOps() {}
@@ -90,7 +91,7 @@ public final class ScalarOps {
      * erf in double: Maclaurin series for |x| < 3 (cancellation costs at most ~4 digits there), continued
      * fraction for erfc beyond. Accurate to ~1e-12, far below float resolution.
      */
-    static double erf(double x) {
+    public static double erf(double x) {
         double a = Math.abs(x);
         double r;
         if (a < 3) {
