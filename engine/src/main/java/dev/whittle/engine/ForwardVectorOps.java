@@ -61,6 +61,42 @@ final class ForwardVectorOps {
         return sum;
     }
 
+    /**
+     * out[j] = dot(q, row j of k) · scale for j < count, rows {@code kStride} apart from {@code kOff}: attention's
+     * scores. Four rows at a time, each with exactly {@link #dot}'s operations and order (same bits), so four
+     * independent FMA chains and lane sums overlap instead of one row's chain waiting on itself.
+     */
+    static void dotRows(float[] q, int qOff, float[] k, int kOff, int kStride, int count, int dim, float scale, float[] out) {
+        int j = 0;
+        if (dim >= L) {
+            for (; j + 4 <= count; j += 4) {
+                int r0 = kOff + j * kStride, r1 = r0 + kStride, r2 = r1 + kStride, r3 = r2 + kStride;
+                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+                int i = 0;
+                for (; i <= dim - L; i += L) {
+                    FloatVector qv = FloatVector.fromArray(S, q, qOff + i);
+                    a0 = qv.fma(FloatVector.fromArray(S, k, r0 + i), a0);
+                    a1 = qv.fma(FloatVector.fromArray(S, k, r1 + i), a1);
+                    a2 = qv.fma(FloatVector.fromArray(S, k, r2 + i), a2);
+                    a3 = qv.fma(FloatVector.fromArray(S, k, r3 + i), a3);
+                }
+                float s0 = sumLanes(a0), s1 = sumLanes(a1), s2 = sumLanes(a2), s3 = sumLanes(a3);
+                for (; i < dim; i++) {
+                    float qi = q[qOff + i];
+                    s0 += qi * k[r0 + i];
+                    s1 += qi * k[r1 + i];
+                    s2 += qi * k[r2 + i];
+                    s3 += qi * k[r3 + i];
+                }
+                out[j] = s0 * scale;
+                out[j + 1] = s1 * scale;
+                out[j + 2] = s2 * scale;
+                out[j + 3] = s3 * scale;
+            }
+        }
+        for (; j < count; j++) out[j] = dot(q, qOff, k, kOff + j * kStride, dim) * scale;
+    }
+
     /** y[yOff..] += alpha * x[xOff..] */
     static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int len) {
         int i = 0;
@@ -69,6 +105,44 @@ final class ForwardVectorOps {
             FloatVector.fromArray(S, x, xOff + i).fma(va, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
         }
         for (; i < len; i++) y[yOff + i] += alpha * x[xOff + i];
+    }
+
+    /**
+     * out[outOff + d] += Σ_j w[j] · v[vOff + j·vStride + d] for d < dim, j < len: attention's weighted sum of value
+     * rows. Each output element gets exactly {@link #axpy}'s fma sequence over j (same bits as calling it per
+     * row), but four vectors of it stay in registers across all rows instead of being loaded and stored for
+     * every row, which chained each row's FMAs behind a store-to-load round trip.
+     */
+    static void weightedRowSum(float[] w, int len, float[] v, int vOff, int vStride, float[] out, int outOff, int dim) {
+        int d = 0;
+        for (; d + 4 * L <= dim; d += 4 * L) {
+            int o = outOff + d;
+            FloatVector a0 = FloatVector.fromArray(S, out, o), a1 = FloatVector.fromArray(S, out, o + L);
+            FloatVector a2 = FloatVector.fromArray(S, out, o + 2 * L), a3 = FloatVector.fromArray(S, out, o + 3 * L);
+            for (int j = 0; j < len; j++) {
+                FloatVector wj = FloatVector.broadcast(S, w[j]);
+                int r = vOff + j * vStride + d;
+                a0 = FloatVector.fromArray(S, v, r).fma(wj, a0);
+                a1 = FloatVector.fromArray(S, v, r + L).fma(wj, a1);
+                a2 = FloatVector.fromArray(S, v, r + 2 * L).fma(wj, a2);
+                a3 = FloatVector.fromArray(S, v, r + 3 * L).fma(wj, a3);
+            }
+            a0.intoArray(out, o);
+            a1.intoArray(out, o + L);
+            a2.intoArray(out, o + 2 * L);
+            a3.intoArray(out, o + 3 * L);
+        }
+        for (; d + L <= dim; d += L) {
+            int o = outOff + d;
+            FloatVector a = FloatVector.fromArray(S, out, o);
+            for (int j = 0; j < len; j++) a = FloatVector.fromArray(S, v, vOff + j * vStride + d).fma(FloatVector.broadcast(S, w[j]), a);
+            a.intoArray(out, o);
+        }
+        for (; d < dim; d++) {
+            float a = out[outOff + d];
+            for (int j = 0; j < len; j++) a += w[j] * v[vOff + j * vStride + d];
+            out[outOff + d] = a;
+        }
     }
 
     /** y[yOff..] += x[xOff..] */

@@ -199,13 +199,9 @@ public final class Session {
                 int lo = window > 0 ? Math.max(0, pos - window + 1) : 0;
                 int len = pos - lo + 1;
                 int qOff = t * qd + h * hd;
-                for (int j = 0; j < len; j++) {
-                    scores[j] = ForwardVectorOps.dot(q, qOff, keys, (lo + j) * kvd + kvOff, hd) * scale;
-                }
+                ForwardVectorOps.dotRows(q, qOff, keys, lo * kvd + kvOff, kvd, len, hd, scale, scores);
                 ForwardVectorOps.softmax(scores, 0, len);
-                for (int j = 0; j < len; j++) {
-                    ForwardVectorOps.axpy(scores[j], values, (lo + j) * kvd + kvOff, out, qOff, hd);
-                }
+                ForwardVectorOps.weightedRowSum(scores, len, values, lo * kvd + kvOff, kvd, out, qOff, hd);
             }
         });
         return out;

@@ -57,6 +57,33 @@ class ForwardVectorOpsTest {
         }
     }
 
+    /** Attention's scores: the same bits as one dot per row, for head sizes with and without tails. */
+    @Test
+    void dotRowsEqualsDotPerRow() {
+        for (int dim : new int[] {3, 16, 64, 80, 131}) {
+            int count = 39, stride = dim + 7;
+            float[] q = random(dim + 1, dim, 1), k = random(3 + count * stride, dim + 1, 2);
+            float[] rows = new float[count];
+            ForwardVectorOps.dotRows(q, 1, k, 3, stride, count, dim, 0.125f, rows);
+            for (int j = 0; j < count; j++) {
+                assertEquals(ForwardVectorOps.dot(q, 1, k, 3 + j * stride, dim) * 0.125f, rows[j], 0f, "dim=" + dim + " row " + j);
+            }
+        }
+    }
+
+    /** Attention's weighted sum of value rows: the same bits as one axpy per row, for head sizes with and without tails. */
+    @Test
+    void weightedRowSumEqualsAxpyPerRow() {
+        for (int dim : new int[] {3, 16, 64, 80, 128, 131}) {
+            int len = 37, stride = dim + 9;
+            float[] w = random(len, dim, 1), v = random(5 + len * stride, dim + 1, 2), start = random(dim + 2, dim + 2, 1);
+            float[] fused = start.clone(), perRow = start.clone();
+            ForwardVectorOps.weightedRowSum(w, len, v, 5, stride, fused, 2, dim);
+            for (int j = 0; j < len; j++) ForwardVectorOps.axpy(w[j], v, 5 + j * stride, perRow, 2, dim);
+            assertArrayEquals(perRow, fused, "dim=" + dim);
+        }
+    }
+
     @Test
     void rmsNormMatchesDefinition() {
         for (int n : LENGTHS) {
