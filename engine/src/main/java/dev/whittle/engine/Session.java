@@ -183,8 +183,7 @@ public final class Session {
         int qd = config.qDim();
         int kvd = config.kvDim();
         int group = heads / config.numKvHeads();
-        int window = config.slidingWindow();
-        float scale = (float) (1.0 / Math.sqrt(hd));
+        float scale = scoreScale();
         float[] keys = cache.keys(layer);
         float[] values = cache.values(layer);
         float[] out = new float[n * qd];
@@ -197,8 +196,7 @@ public final class Session {
                 int h = idx % heads;
                 int pos = start + t;
                 int kvOff = (h / group) * hd;
-                // HF: key j is visible to query i when j <= i and, with a window, i - j < window
-                int lo = window > 0 ? Math.max(0, pos - window + 1) : 0;
+                int lo = firstVisible(pos);
                 int len = pos - lo + 1;
                 int qOff = t * qd + h * hd;
                 ForwardVectorOps.dotRows(q, qOff, keys, lo * kvd + kvOff, kvd, len, hd, scale, scores);
@@ -207,6 +205,17 @@ public final class Session {
             }
         });
         return out;
+    }
+
+    /** HF's rule: key j is visible to the query at position i when j <= i and, with a window, i - j < window. */
+    private int firstVisible(int pos) {
+        int window = config.slidingWindow();
+        return window > 0 ? Math.max(0, pos - window + 1) : 0;
+    }
+
+    /** Scores are q·k / sqrt(head dim). */
+    private float scoreScale() {
+        return (float) (1.0 / Math.sqrt(config.headDim()));
     }
 
     /** Queries from which a head's attention runs as two matrix products instead of row by row. */
@@ -221,24 +230,17 @@ public final class Session {
      * path used for decode, so prefill and decode agree to float rounding, as the batched matmuls already do.
      */
     private float[] attentionAsGemm(int layer, float[] q, int n) {
-        int heads = config.numHeads();
-        int kvHeads = config.numKvHeads();
-        int hd = config.headDim();
-        int qd = config.qDim();
-        int kvd = config.kvDim();
-        int group = heads / kvHeads;
-        int window = config.slidingWindow();
-        float scale = (float) (1.0 / Math.sqrt(hd));
-        float[] keys = cache.keys(layer);
-        float[] values = cache.values(layer);
+        int hd = config.headDim(), qd = config.qDim(), kvd = config.kvDim();
+        int group = config.numHeads() / config.numKvHeads();
+        float scale = scoreScale();
+        float[] keys = cache.keys(layer), values = cache.values(layer);
         float[] out = new float[n * qd];
         int start = position;
-        int total = start + n;
-        // the first visible position over the whole chunk: keys before it are never read
-        int first = window > 0 ? Math.max(0, start - window + 1) : 0;
-        int span = total - first;
+        // the first position visible to the chunk's first query: keys before it are never read
+        int first = firstVisible(start);
+        int span = start + n - first;
         long workPerHead = 2L * n * span * hd;
-        model.parallel.forRange(heads, Parallel.minChunk(workPerHead, 1), (from, to) -> {
+        model.parallel.forRange(config.numHeads(), Parallel.minChunk(workPerHead, 1), (from, to) -> {
             float[] kt = new float[hd * span];
             float[] scores = new float[n * span];
             int transposedFor = -1;
@@ -254,7 +256,7 @@ public final class Session {
                 OuterProductGemm.multiply(q, h * hd, qd, 1, kt, 0, span, scores, 0, span, n, span, hd, false);
                 for (int t = 0; t < n; t++) {
                     int pos = start + t;
-                    int lo = (window > 0 ? Math.max(0, pos - window + 1) : 0) - first;
+                    int lo = firstVisible(pos) - first;
                     int hi = pos - first + 1; // visible: [lo, hi) of the span
                     int row = t * span;
                     for (int j = lo; j < hi; j++) scores[row + j] *= scale;
