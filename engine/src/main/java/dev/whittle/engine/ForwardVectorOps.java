@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The element-wise and reduction steps of the forward pass (norms, softmax, RoPE, activations, attention
  * dot products) over float arrays with the Vector API. Every method is a pure function of its inputs that
- * gives the same bits on any thread and in any JIT state: lane sums are added in a fixed order (the
- * intrinsic {@code reduceLanes} may reassociate), and e^x comes from {@link VectorExp} (adds, multiplies and
+ * gives the same bits on any thread and in any JIT state: lane sums are added in a fixed order
+ * ({@link KernelSpecies#sum(FloatVector)}; the intrinsic {@code reduceLanes} may reassociate), and e^x comes from {@link VectorExp} (adds, multiplies and
  * FMAs only) rather than the vector EXP/TANH, whose intrinsic and fallback implementations round differently.
  * Loop tails use the scalar twins of the same operations, so an element's result does not depend on its
  * position.
@@ -24,29 +24,6 @@ final class ForwardVectorOps {
 
     private ForwardVectorOps() {}
 
-    /**
-     * The lanes summed in a fixed pairwise order (halves added down to four lanes, then (0 + 2) + (1 + 3)), the
-     * same whether or not the JIT intrinsifies the vector code: {@code reduceLanes} leaves the order open. The
-     * halves are register extracts (reinterpretShape), a few ns, where adding the 16 lanes one by one cost more
-     * than the four FMAs of an attention score over a 64-wide head.
-     */
-    static float sumLanes(FloatVector v) {
-        if (v.length() >= 16) {
-            v = ((FloatVector) v.reinterpretShape(FloatVector.SPECIES_256, 0))
-                    .add((FloatVector) v.reinterpretShape(FloatVector.SPECIES_256, 1));
-        }
-        if (v.length() >= 8) {
-            v = ((FloatVector) v.reinterpretShape(FloatVector.SPECIES_128, 0))
-                    .add((FloatVector) v.reinterpretShape(FloatVector.SPECIES_128, 1));
-        }
-        if (v.length() < 4) {
-            float s = 0f;
-            for (int i = 0; i < v.length(); i++) s += v.lane(i);
-            return s;
-        }
-        return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
-    }
-
     static float dot(float[] a, int aOff, float[] b, int bOff, int len) {
         int i = 0;
         float sum = 0f;
@@ -55,7 +32,7 @@ final class ForwardVectorOps {
             for (; i <= len - L; i += L) {
                 acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
             }
-            sum = sumLanes(acc);
+            sum = KernelSpecies.sum(acc);
         }
         for (; i < len; i++) sum += a[aOff + i] * b[bOff + i];
         return sum;
@@ -80,7 +57,7 @@ final class ForwardVectorOps {
                     a2 = qv.fma(FloatVector.fromArray(S, k, r2 + i), a2);
                     a3 = qv.fma(FloatVector.fromArray(S, k, r3 + i), a3);
                 }
-                float s0 = sumLanes(a0), s1 = sumLanes(a1), s2 = sumLanes(a2), s3 = sumLanes(a3);
+                float s0 = KernelSpecies.sum(a0), s1 = KernelSpecies.sum(a1), s2 = KernelSpecies.sum(a2), s3 = KernelSpecies.sum(a3);
                 for (; i < dim; i++) {
                     float qi = q[qOff + i];
                     s0 += qi * k[r0 + i];
@@ -159,15 +136,7 @@ final class ForwardVectorOps {
     }
 
     static float sum(float[] x, int off, int len) {
-        int i = 0;
-        float s = 0f;
-        if (len >= L) {
-            FloatVector acc = FloatVector.zero(S);
-            for (; i <= len - L; i += L) acc = acc.add(FloatVector.fromArray(S, x, off + i));
-            s = sumLanes(acc);
-        }
-        for (; i < len; i++) s += x[off + i];
-        return s;
+        return KernelSpecies.sum(x, off, len);
     }
 
     /** out = x * w / sqrt(mean(x²) + eps), as HF's LlamaRMSNorm (normalise, then scale). */
@@ -197,8 +166,8 @@ final class ForwardVectorOps {
                 accD = accD.add(d);
                 accSq = d.fma(d, accSq);
             }
-            dev = sumLanes(accD);
-            sq = sumLanes(accSq);
+            dev = KernelSpecies.sum(accD);
+            sq = KernelSpecies.sum(accSq);
         }
         for (; i < len; i++) {
             float d = x[xOff + i] - mean0;

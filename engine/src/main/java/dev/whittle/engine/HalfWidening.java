@@ -1,7 +1,7 @@
 package dev.whittle.engine;
 
-import dev.whittle.engine.kernel.KernelSpecies;
 import dev.whittle.core.tensor.DType;
+import dev.whittle.engine.kernel.KernelSpecies;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;

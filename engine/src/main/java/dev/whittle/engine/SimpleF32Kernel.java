@@ -1,7 +1,7 @@
 package dev.whittle.engine;
 
-import dev.whittle.engine.kernel.KernelSpecies;
 import dev.whittle.core.tensor.DType;
+import dev.whittle.engine.kernel.KernelSpecies;
 import dev.whittle.engine.kernel.LinearKernel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -69,10 +69,10 @@ final class SimpleF32Kernel implements LinearKernel {
                 a2 = wv.fma(FloatVector.fromArray(S, x, o2 + i), a2);
                 a3 = wv.fma(FloatVector.fromArray(S, x, o3 + i), a3);
             }
-            s0 = ForwardVectorOps.sumLanes(a0);
-            s1 = ForwardVectorOps.sumLanes(a1);
-            s2 = ForwardVectorOps.sumLanes(a2);
-            s3 = ForwardVectorOps.sumLanes(a3);
+            s0 = KernelSpecies.sum(a0);
+            s1 = KernelSpecies.sum(a1);
+            s2 = KernelSpecies.sum(a2);
+            s3 = KernelSpecies.sum(a3);
         }
         for (; i < len; i++) {
             s0 += w[i] * x[o0 + i];

@@ -1,8 +1,8 @@
 package dev.whittle.engine;
 
-import dev.whittle.engine.kernel.KernelSpecies;
 import dev.whittle.core.tensor.DType;
 import dev.whittle.core.tensor.Tensor;
+import dev.whittle.engine.kernel.KernelSpecies;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 

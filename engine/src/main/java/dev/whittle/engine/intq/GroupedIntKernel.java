@@ -1,8 +1,8 @@
 package dev.whittle.engine.intq;
 
-import dev.whittle.engine.kernel.KernelSpecies;
 import dev.whittle.core.intq.GroupedIntWeight;
 import dev.whittle.core.intq.IntPacking;
+import dev.whittle.engine.kernel.KernelSpecies;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;

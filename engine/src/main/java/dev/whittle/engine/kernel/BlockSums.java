@@ -1,7 +1,5 @@
 package dev.whittle.engine.kernel;
 
-import jdk.incubator.vector.FloatVector;
-
 /**
  * Activations plus, per token and 32-element block, {@code scale · Σx} over the block, for the 32-block kernels
  * whose weights carry a per-block offset: {@code d·(q − c)} (Q4_0, Q5_0) or {@code d·q + m} (Q4_1, Q5_1). The
@@ -14,15 +12,10 @@ record BlockSums(float[] floats, int n, int cols, float[] sums) implements Linea
 
     /** One value per token and block: the block's sum times {@code scale}, laid out token-major. */
     static BlockSums of(float[] x, int n, int cols, float scale) {
-        int blocks = cols / BLOCK, l = KernelSpecies.L;
+        int blocks = cols / BLOCK;
         float[] sums = new float[n * blocks];
         for (int t = 0; t < n; t++) {
-            for (int b = 0; b < blocks; b++) {
-                int xb = t * cols + b * BLOCK;
-                FloatVector s = FloatVector.fromArray(KernelSpecies.F, x, xb);
-                for (int p = l; p < BLOCK; p += l) s = s.add(FloatVector.fromArray(KernelSpecies.F, x, xb + p));
-                sums[t * blocks + b] = KernelSpecies.sum(s) * scale;
-            }
+            for (int b = 0; b < blocks; b++) sums[t * blocks + b] = KernelSpecies.sum(x, t * cols + b * BLOCK, BLOCK) * scale;
         }
         return new BlockSums(x, n, cols, sums);
     }

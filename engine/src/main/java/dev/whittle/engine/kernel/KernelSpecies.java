@@ -79,6 +79,22 @@ public final class KernelSpecies {
         return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
     }
 
+    /**
+     * Σ x[off .. off + len): vector adds lane by lane, then {@link #sum(FloatVector)}, then the tail in order;
+     * the same bits on any thread and in any JIT state.
+     */
+    public static float sum(float[] x, int off, int len) {
+        int i = 0;
+        float s = 0f;
+        if (len >= L) {
+            FloatVector acc = FloatVector.zero(F);
+            for (; i <= len - L; i += L) acc = acc.add(FloatVector.fromArray(F, x, off + i));
+            s = sum(acc);
+        }
+        for (; i < len; i++) s += x[off + i];
+        return s;
+    }
+
     /** Int lanes to float lanes (same shape, so a plain lane conversion). */
     static FloatVector intsToFloats(IntVector v) {
         return (FloatVector) v.convert(VectorOperators.I2F, 0);

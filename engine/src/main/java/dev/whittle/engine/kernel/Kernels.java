@@ -26,7 +26,7 @@ import java.util.Map;
  * Q5_0 7.0, Q5_1 7.4 (unchanged), Q4_K 3.5 → 5.2, Q5_K 1.1 → 5.8, Q6_K 3.4 → 6.7 GB/s of weights.
  * On the Xeon (1 thread, best of runs, in cache / weights far larger than cache): F32 28 / 12 GB/s, Q8_0
  * 11.4 / 5.7, Q4_0 7.8 / 5.3, Q4_K 3.9 / 3.2. Float types run at memory speed; the quantized ones are bound by
- * decode work (about 16 vector ops per 32 Q4_0 weights), and from memory also by how few cache-line fills one
+ * decode work (about 9-10 vector ops per 32 weights, see Q4_0Kernel), and from memory also by how few cache-line fills one
  * such slow stream keeps in flight: F32, F16 and Q8_0 therefore stream four rows at once
  * ({@link FloatRowKernel#dot1Rows4}); Q4_0's body has no registers to spare for that (measured 0.6×).
  * Kernel bodies must stay small: past C2's inlining node budget the Vector API helpers are not inlined and every

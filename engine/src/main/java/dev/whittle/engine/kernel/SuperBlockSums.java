@@ -1,7 +1,5 @@
 package dev.whittle.engine.kernel;
 
-import jdk.incubator.vector.FloatVector;
-
 /**
  * Activations plus, per token and 256-element super-block, 16 floats of sub-block sums Σx, for the K-quant
  * kernels: a weight {@code scale·q + offset} splits into {@code scale·Σ q·x + offset·Σx}, so the offset (Q4_K's
@@ -18,21 +16,10 @@ record SuperBlockSums(float[] floats, int n, int cols, float[] sums) implements 
     static SuperBlockSums of(float[] x, int n, int cols, int subSize) {
         int blocks = cols / SUPER_BLOCK, perBlock = SUPER_BLOCK / subSize, lead = STRIDE - perBlock;
         float[] sums = new float[n * blocks * STRIDE];
-        int l = KernelSpecies.L;
         for (int t = 0; t < n; t++) {
             for (int b = 0; b < blocks; b++) {
                 for (int j = 0; j < perBlock; j++) {
-                    int xb = t * cols + b * SUPER_BLOCK + j * subSize;
-                    float s;
-                    if (subSize % l == 0) {
-                        FloatVector v = FloatVector.fromArray(KernelSpecies.F, x, xb);
-                        for (int p = l; p < subSize; p += l) v = v.add(FloatVector.fromArray(KernelSpecies.F, x, xb + p));
-                        s = KernelSpecies.sum(v);
-                    } else {
-                        s = 0;
-                        for (int p = 0; p < subSize; p++) s += x[xb + p];
-                    }
-                    sums[(t * blocks + b) * STRIDE + lead + j] = s;
+                    sums[(t * blocks + b) * STRIDE + lead + j] = KernelSpecies.sum(x, t * cols + b * SUPER_BLOCK + j * subSize, subSize);
                 }
             }
         }
