@@ -95,6 +95,21 @@ public final class KernelSpecies {
         return s;
     }
 
+    /** Float bits of 0, 1, .. 15 (and of L-1 at most for narrower species), the table {@link #lowNibbles} reads. */
+    private static final IntVector NIBBLE_VALUES = IntVector.fromArray(I,
+            java.util.stream.IntStream.range(0, 16).map(i -> Float.floatToIntBits(i)).toArray(), 0);
+
+    /**
+     * The low 4 bits of each int lane, as floats. With 16 lanes a table lookup (selectFrom wraps the index to
+     * 0..15, so it is the AND as well): the AND and the permute split across the two 512-bit ports, where the
+     * conversion it replaces runs on the one port the high nibble's shift and conversion also need. Q4_0 decode,
+     * MatmulProbe 512×2048 1 thread: 45.7 against 54 µs. Narrower species: AND and convert.
+     */
+    static FloatVector lowNibbles(IntVector q) {
+        if (L == 16) return q.selectFrom(NIBBLE_VALUES).reinterpretAsFloats();
+        return intsToFloats(q.and(15));
+    }
+
     /** Int lanes to float lanes (same shape, so a plain lane conversion). */
     static FloatVector intsToFloats(IntVector v) {
         return (FloatVector) v.convert(VectorOperators.I2F, 0);

@@ -12,6 +12,7 @@ import java.util.Arrays;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
 import static dev.whittle.engine.kernel.KernelSpecies.intsToFloats;
+import static dev.whittle.engine.kernel.KernelSpecies.lowNibbles;
 
 /**
  * Q4_K weights: super-blocks of 256, {@code f16 d; f16 dmin; u8 scales[12]; u8 qs[128]}: eight sub-blocks of
@@ -83,7 +84,7 @@ public final class Q4_KKernel extends FloatRowKernel {
                 FloatVector tl = z, th = z;
                 for (int p = 0; p < 32; p += L) {
                     IntVector q = (IntVector) loadBytes(w, qs + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
-                    tl = intsToFloats(q.and(15)).fma(FloatVector.fromArray(F, x, xc + p), tl);
+                    tl = lowNibbles(q).fma(FloatVector.fromArray(F, x, xc + p), tl);
                     th = intsToFloats(q.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F, x, xc + 32 + p), th);
                 }
                 lo = tl.fma(FloatVector.broadcast(F, sm[2 * c]), lo);
