@@ -7,7 +7,10 @@ import dev.whittle.engine.kernel.ParallelMatmul;
 import dev.whittle.engine.kernel.RandomWeights;
 
 import java.lang.foreign.Arena;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -16,13 +19,15 @@ import java.util.Locale;
  * time after a long warm-up (the Vector API is very slow until C2 has compiled the kernel) and reports the
  * best and median time, GFLOP/s and GB/s of weight traffic. The best time is robust to other processes
  * stealing the CPU; JMH's mean is not.
- * <p>Usage: {@code MatmulProbe DTYPE ROWS COLS TOKENS THREADS [VARIANT [SECONDS]]}, run with
- * {@code --add-modules jdk.incubator.vector} (and {@code -Dwhittle.vectorBits=…} to force a width).
+ * <p>Usage: {@code MatmulProbe DTYPE ROWS COLS TOKENS THREADS [VARIANT [SECONDS [FILE]]]}, run with
+ * {@code --add-modules jdk.incubator.vector} (and {@code -Dwhittle.vectorBits=…} to force a width). With FILE the
+ * weights are that file's bytes, memory-mapped as the engine maps a model (ROWS 0: as many rows as it holds), so
+ * a large model file measures the kernel from memory through the page cache.
  */
 public final class MatmulProbe {
     private MatmulProbe() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         DType type = DType.valueOf(args[0]);
         int rows = Integer.parseInt(args[1]), cols = Integer.parseInt(args[2]);
         int n = Integer.parseInt(args[3]), threads = Integer.parseInt(args[4]);
@@ -30,7 +35,16 @@ public final class MatmulProbe {
         double seconds = args.length > 6 ? Double.parseDouble(args[6]) : 6;
         LinearKernel kernel = variant.equals("default") ? Kernels.forType(type) : Kernels.variant(variant, type);
         try (Arena arena = Arena.ofShared(); ParallelMatmul pm = new ParallelMatmul(threads)) {
-            MemorySegment w = RandomWeights.matrix(arena, type, rows, cols, 42);
+            MemorySegment w;
+            if (args.length > 7) {
+                try (FileChannel ch = FileChannel.open(Path.of(args[7]))) {
+                    long rowBytes = type.byteSize(cols);
+                    if (rows == 0) rows = (int) Math.min(Integer.MAX_VALUE, ch.size() / rowBytes);
+                    w = ch.map(FileChannel.MapMode.READ_ONLY, 0, rows * rowBytes, arena);
+                }
+            } else {
+                w = RandomWeights.matrix(arena, type, rows, cols, 42);
+            }
             float[] x = RandomWeights.activations(n * cols, 43), out = new float[n * rows];
             long warmEnd = System.nanoTime() + (long) (seconds * 1e9);
             while (System.nanoTime() < warmEnd) pm.matmul(kernel, type, w, rows, cols, x, n, out);
