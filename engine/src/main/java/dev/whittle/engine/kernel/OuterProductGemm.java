@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Contract: every element of C is one sequential fused multiply-add chain over p in ascending order (lanes and
  * the scalar tails use the same single-rounding fma), so the result does not depend on blocking, tile shape or how
  * a caller splits rows over threads. Micro-kernel: 6 rows × 4 vectors (24 accumulators; 6 broadcasts and 4 loads
- * per 24 FMAs), then 4 × 2 and single vectors for the edges. The earlier 4 × 2 alone kept only 8 FMA chains in
+ * per 24 FMAs) on packed copies of A and B (see {@code Scratch}), then 4 × 2 and single vectors for the edges. The earlier 4 × 2 alone kept only 8 FMA chains in
  * flight, too few for a core with two FMA ports and 4-cycle latency; B is walked in blocks of {@value #KB} rows × {@value #JB} columns that stay in L2 while every row
  * of A passes over them.
  */
@@ -37,11 +37,15 @@ public final class OuterProductGemm {
                 int p1 = Math.min(k, p0 + KB);
                 boolean acc = accumulate || p0 > 0;
                 int i = 0;
+                int quads = m >= 6 ? (j1 - j0) / (4 * L) : 0, kb = p1 - p0;
+                Scratch s = quads > 0 ? SCRATCH.get() : null;
+                if (quads > 0) s.packB(b, bOff, ldb, j0, quads, p0, p1);
                 for (; i + 6 <= m; i += 6) {
-                    int j = j0;
-                    for (; j + 4 * L <= j1; j += 4 * L) {
-                        kernel6x4(a, aOff + i * ars, ars, acs, b, bOff, ldb, c, cOff + i * ldc + j, ldc, j, p0, p1, acc);
+                    if (quads > 0) s.packA(a, aOff + i * ars, ars, acs, p0, p1);
+                    for (int q = 0; q < quads; q++) {
+                        kernel6x4(s.a, s.b, q * kb * 4 * L, kb, c, cOff + i * ldc + j0 + q * 4 * L, ldc, acc);
                     }
+                    int j = j0 + quads * 4 * L;
                     for (int r = 0; r < 6; r++) columnTail(a, aOff + (i + r) * ars, acs, b, bOff, ldb, c, cOff + (i + r) * ldc, j, j1, p0, p1, acc);
                 }
                 for (; i + 4 <= m; i += 4) {
@@ -69,9 +73,41 @@ public final class OuterProductGemm {
         for (; j < j1; j++) scalar(a, ai, acs, b, bOff, ldb, c, ci + j, j, p0, p1, acc);
     }
 
-    /** Six rows × four vectors: 24 accumulators, 6 broadcasts and 4 loads per 24 FMAs. */
-    private static void kernel6x4(float[] a, int ai, int ars, int acs, float[] b, int bOff, int ldb, float[] c, int ci,
-            int ldc, int j, int p0, int p1, boolean acc) {
+    /**
+     * Per-thread packing buffers for the 6 × 4 tiles: a k block of B's four-vector column groups, each group's
+     * rows contiguous, and a k block of six rows of A interleaved (element p of row r at {@code 6p + r}).
+     * Packed, every load in the tile loop is a fixed base plus p times a constant, the form C2's range-check
+     * elimination needs; with A's and B's own strides ({@code p * acs}, {@code p * ldb}) ten bounds checks per
+     * step stayed in the loop and its index arithmetic spilled to the stack.
+     */
+    private static final class Scratch {
+        float[] a = new float[6 * KB];
+        float[] b = new float[KB * JB];
+
+        /** B rows p0 .. p1 of column groups j0 + q·4L, q < quads, group by group. */
+        void packB(float[] src, int bOff, int ldb, int j0, int quads, int p0, int p1) {
+            int kb = p1 - p0, w = 4 * L;
+            for (int q = 0; q < quads; q++) {
+                for (int p = p0; p < p1; p++) {
+                    int from = bOff + p * ldb + j0 + q * w, to = (q * kb + p - p0) * w;
+                    for (int v = 0; v < w; v += L) FloatVector.fromArray(S, src, from + v).intoArray(b, to + v);
+                }
+            }
+        }
+
+        /** A's six rows from {@code ai}, columns p0 .. p1, interleaved. */
+        void packA(float[] src, int ai, int ars, int acs, int p0, int p1) {
+            for (int p = p0; p < p1; p++) {
+                int from = ai + p * acs, to = 6 * (p - p0);
+                for (int r = 0; r < 6; r++) a[to + r] = src[from + r * ars];
+            }
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** Six packed rows × four packed vectors: 24 accumulators, 6 broadcasts and 4 loads per 24 FMAs. */
+    private static void kernel6x4(float[] a, float[] b, int bo, int kb, float[] c, int ci, int ldc, boolean acc) {
         int c1 = ci + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc;
         FloatVector z = FloatVector.zero(S);
         FloatVector s00 = z, s01 = z, s02 = z, s03 = z, s10 = z, s11 = z, s12 = z, s13 = z;
@@ -91,22 +127,21 @@ public final class OuterProductGemm {
             s50 = FloatVector.fromArray(S, c, c5); s51 = FloatVector.fromArray(S, c, c5 + L);
             s52 = FloatVector.fromArray(S, c, c5 + 2 * L); s53 = FloatVector.fromArray(S, c, c5 + 3 * L);
         }
-        for (int p = p0; p < p1; p++) {
-            int bo = bOff + p * ldb + j;
-            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L), b3 = FloatVector.fromArray(S, b, bo + 3 * L);
-            int ao = ai + p * acs;
-            FloatVector x = FloatVector.broadcast(S, a[ao]);
+        for (int p = 0; p < kb; p++) {
+            int bp = bo + p * 4 * L, ap = 6 * p;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L), b3 = FloatVector.fromArray(S, b, bp + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[ap]);
             s00 = x.fma(b0, s00); s01 = x.fma(b1, s01); s02 = x.fma(b2, s02); s03 = x.fma(b3, s03);
-            x = FloatVector.broadcast(S, a[ao + ars]);
+            x = FloatVector.broadcast(S, a[ap + 1]);
             s10 = x.fma(b0, s10); s11 = x.fma(b1, s11); s12 = x.fma(b2, s12); s13 = x.fma(b3, s13);
-            x = FloatVector.broadcast(S, a[ao + 2 * ars]);
+            x = FloatVector.broadcast(S, a[ap + 2]);
             s20 = x.fma(b0, s20); s21 = x.fma(b1, s21); s22 = x.fma(b2, s22); s23 = x.fma(b3, s23);
-            x = FloatVector.broadcast(S, a[ao + 3 * ars]);
+            x = FloatVector.broadcast(S, a[ap + 3]);
             s30 = x.fma(b0, s30); s31 = x.fma(b1, s31); s32 = x.fma(b2, s32); s33 = x.fma(b3, s33);
-            x = FloatVector.broadcast(S, a[ao + 4 * ars]);
+            x = FloatVector.broadcast(S, a[ap + 4]);
             s40 = x.fma(b0, s40); s41 = x.fma(b1, s41); s42 = x.fma(b2, s42); s43 = x.fma(b3, s43);
-            x = FloatVector.broadcast(S, a[ao + 5 * ars]);
+            x = FloatVector.broadcast(S, a[ap + 5]);
             s50 = x.fma(b0, s50); s51 = x.fma(b1, s51); s52 = x.fma(b2, s52); s53 = x.fma(b3, s53);
         }
         s00.intoArray(c, ci); s01.intoArray(c, ci + L); s02.intoArray(c, ci + 2 * L); s03.intoArray(c, ci + 3 * L);
