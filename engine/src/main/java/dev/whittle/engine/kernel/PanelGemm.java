@@ -17,6 +17,10 @@ import jdk.incubator.vector.VectorSpecies;
  * count) and {@link OuterProductGemm}'s general strides, the loop kept ten bounds checks and spilled its index
  * arithmetic to the stack: about 60 instructions per 24 FMAs.
  *
+ * <p>The 6 × 4 tile has {@link OuterProductGemm}'s shape but is not shared with it: one method serving both
+ * (rows through a stride, token groups as four streams) ran this GEMM at 0.8-0.9x (F32 2048×2048, 128 tokens:
+ * 130-160 against 160-170 GFLOP/s), C2 scheduling all six broadcasts ahead and spilling accumulators to the stack.
+ *
  * <p>Contract: every output is one fused multiply-add chain over p in ascending order (the C tile is stored and
  * reloaded between k blocks, exactly), so it does not depend on panel size, blocking, token padding or how
  * threads split the rows.
