@@ -51,6 +51,21 @@ public final class BenchTables {
         return t.render();
     }
 
+    /** {@link WidthTuner}'s measurements: best µs per kernel case and width, and each width's geometric mean. */
+    public static String widths(WidthTuner.Result r) {
+        MarkdownTable t = new MarkdownTable().column("kernel (256 x 2048, 1 thread)", 30);
+        for (int bits : r.widths()) t.column(bits + "-bit us", 11);
+        for (WidthTuner.Row row : r.rows()) {
+            List<String> cells = new java.util.ArrayList<>(List.of(row.kernel()));
+            for (int bits : r.widths()) cells.add(f("%.1f", row.micros().get(bits)));
+            t.row(cells.toArray(String[]::new));
+        }
+        List<String> mean = new java.util.ArrayList<>(List.of("time vs " + r.preferred() + "-bit (geo. mean)"));
+        for (int bits : r.widths()) mean.add(f("%.3f", r.relative().get(bits)));
+        t.row(mean.toArray(String[]::new));
+        return t.render();
+    }
+
     /** The decode bandwidth bound and how close each tg test came to it; empty when bandwidth was not measured. */
     public static String boundLine(ModelBenchReport r) {
         if (r.decodeBound().isEmpty()) return "";

@@ -45,24 +45,35 @@ public final class MatmulProbe {
             } else {
                 w = RandomWeights.matrix(arena, type, rows, cols, 42);
             }
-            float[] x = RandomWeights.activations(n * cols, 43), out = new float[n * rows];
-            long warmEnd = System.nanoTime() + (long) (seconds * 1e9);
-            while (System.nanoTime() < warmEnd) pm.matmul(kernel, type, w, rows, cols, x, n, out);
-            long[] times = new long[4096];
-            int count = 0;
-            long end = System.nanoTime() + (long) (seconds * 1e9);
-            while ((System.nanoTime() < end || count < 3) && count < times.length) {
-                long s = System.nanoTime();
-                pm.matmul(kernel, type, w, rows, cols, x, n, out);
-                times[count++] = System.nanoTime() - s;
-            }
-            long[] t = Arrays.copyOf(times, count);
-            Arrays.sort(t);
+            long[] t = sortedTimes(pm, kernel, type, w, rows, cols, n, seconds);
+            int count = t.length;
             double best = t[0] / 1e3, median = t[count / 2] / 1e3;
             double flops = 2.0 * rows * cols * n, bytes = type.byteSize((long) rows * cols);
             System.out.printf(Locale.ROOT, "%-5s %-7s %5dx%-5d n=%-3d thr=%d  best %9.1f us %7.2f GFLOP/s %6.2f GB/s | median %9.1f us %7.2f GFLOP/s %6.2f GB/s (%d runs)%n",
                     type, variant, rows, cols, n, threads, best, flops / best / 1e3, bytes / best / 1e3,
                     median, flops / median / 1e3, bytes / median / 1e3, count);
         }
+    }
+
+    /**
+     * Nanoseconds of repeated {@code W · x} for n random tokens, sorted: {@code seconds} of warm-up (the Vector API
+     * is very slow until C2 has compiled the kernel), then {@code seconds} of timed runs (at least 3).
+     */
+    static long[] sortedTimes(ParallelMatmul pm, LinearKernel kernel, DType type, MemorySegment w, int rows, int cols,
+                              int n, double seconds) {
+        float[] x = RandomWeights.activations(n * cols, 43), out = new float[n * rows];
+        long warmEnd = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < warmEnd) pm.matmul(kernel, type, w, rows, cols, x, n, out);
+        long[] times = new long[4096];
+        int count = 0;
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        while ((System.nanoTime() < end || count < 3) && count < times.length) {
+            long s = System.nanoTime();
+            pm.matmul(kernel, type, w, rows, cols, x, n, out);
+            times[count++] = System.nanoTime() - s;
+        }
+        long[] t = Arrays.copyOf(times, count);
+        Arrays.sort(t);
+        return t;
     }
 }

@@ -4,6 +4,7 @@ import dev.whittle.bench.BenchJson;
 import dev.whittle.bench.ModelBenchReport;
 import dev.whittle.bench.BenchResult;
 import dev.whittle.bench.BenchTables;
+import dev.whittle.bench.WidthTuner;
 import dev.whittle.bench.LlamaCppBaseline;
 import dev.whittle.bench.MemoryBandwidth;
 import dev.whittle.bench.ModelBenchmark;
@@ -13,6 +14,7 @@ import dev.whittle.core.model.Model;
 import dev.whittle.core.model.ModelLoader;
 import dev.whittle.core.tokenizer.Tokenizer;
 import dev.whittle.engine.EngineOptions;
+import dev.whittle.engine.kernel.VectorWidth;
 import dev.whittle.engine.InferenceModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,6 +65,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--membw", description = "Measure memory read bandwidth with 1 and N threads; with MODEL, also print the decode speed it allows.")
     boolean membw;
 
+    @Option(names = "--tune-width", description = "Time the kernels at each vector width this CPU has (256, 512 bits) and "
+            + "record the fastest, which every later run on this CPU then uses unless -Dwhittle.vectorBits is given.")
+    boolean tuneWidth;
+
+    @Option(names = "--tune-seconds", defaultValue = "1", paramLabel = "S",
+            description = "With --tune-width: seconds of warm-up and of timing per kernel case and width (default: ${DEFAULT-VALUE}).")
+    double tuneSeconds;
+
     @Option(names = "--membw-mib", defaultValue = "1024", paramLabel = "MIB", description = "Bandwidth test buffer in MiB (default: ${DEFAULT-VALUE}).")
     int membwMib;
 
@@ -85,7 +95,12 @@ public final class BenchCommand implements Callable<Integer> {
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (n < 1) throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + n);
         if (membwMib < 1) throw new ParameterException(spec.commandLine(), "--membw-mib must be at least 1, got " + membwMib);
-        if (model == null && !membw) throw new ParameterException(spec.commandLine(), "give a MODEL to benchmark, or --membw to measure memory bandwidth");
+        if (tuneWidth) {
+            if (model != null || membw) throw new ParameterException(spec.commandLine(), "--tune-width runs on its own, without a MODEL or --membw");
+            if (!(tuneSeconds > 0)) throw new ParameterException(spec.commandLine(), "--tune-seconds must be positive, got " + tuneSeconds);
+            return tuneWidth(out, err);
+        }
+        if (model == null && !membw) throw new ParameterException(spec.commandLine(), "give a MODEL to benchmark, --membw to measure memory bandwidth, or --tune-width");
         if (model == null && baseline != null) throw new ParameterException(spec.commandLine(), "--baseline needs a MODEL to benchmark");
         if (vsLlamaCpp && (model == null || prompt < 1 || gen < 1)) {
             throw new ParameterException(spec.commandLine(), "--vs-llama-cpp needs a MODEL and both a pp and a tg test (--prompt and --gen at least 1)");
@@ -148,6 +163,21 @@ public final class BenchCommand implements Callable<Integer> {
         RegressionGate.Verdict v = RegressionGate.compare(base, BenchJson.entries(report), threshold);
         for (RegressionGate.Finding f : v.findings()) err.println("bench: baseline: " + f.message(threshold));
         return v.failed() ? 3 : 0;
+    }
+
+    private int tuneWidth(PrintStream out, PrintStream err) throws IOException {
+        WidthTuner.Result r;
+        try {
+            r = WidthTuner.tune(tuneSeconds, line -> err.println("bench: " + line));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while timing vector widths", e);
+        }
+        out.print(BenchTables.widths(r));
+        Path file = WidthTuner.record(r);
+        out.println("fastest: " + r.best() + "-bit, recorded in " + file + " for " + VectorWidth.cpu()
+                + "; runs on this CPU use it unless -D" + VectorWidth.PROPERTY + " is given");
+        return 0;
     }
 
     private static List<BenchJson.Entry> readBaseline(Path file) {

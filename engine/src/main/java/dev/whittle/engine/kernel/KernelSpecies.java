@@ -12,15 +12,17 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
 /**
- * The vector width every kernel uses, fixed at class-load time so the JIT folds it into constants.
- * System property {@code whittle.vectorBits} = 128 | 256 | 512 picks it (never wider than the CPU's preferred
- * width); the default is the preferred width. On this AVX-512 EPYC, 512-bit lanes measured faster than 256
- * for every dtype (decode, 5632×2048, 1 thread, best of many runs: F32 35 vs 27 GB/s, F16 21.6 vs 13.0,
- * Q8_0 15.2 vs 8.1, Q4_0 7.6 vs 4.1, Q4_K 3.8 vs 3.0, Q6_K 3.6 vs 1.7), so there is no cap.
+ * The vector width every kernel uses, fixed at class-load time so the JIT folds it into constants, chosen by
+ * {@link VectorWidth}: {@code -Dwhittle.vectorBits}, else the width {@code whittle bench --tune-width} measured
+ * fastest on this CPU, else the preferred width. On the AVX-512 EPYC these kernels were first measured on,
+ * 512-bit lanes were faster than 256 for every dtype (decode, 5632×2048, 1 thread, best of many runs: F32 35 vs
+ * 27 GB/s, F16 21.6 vs 13.0, Q8_0 15.2 vs 8.1, Q4_0 7.6 vs 4.1, Q4_K 3.8 vs 3.0, Q6_K 3.6 vs 1.7).
  */
 public final class KernelSpecies {
+    /** The width and where it came from ({@link VectorWidth}); first, as {@link #F} is built from it. */
+    public static final VectorWidth.Choice WIDTH = VectorWidth.choose(FloatVector.SPECIES_PREFERRED.vectorBitSize());
     /** Float lanes; all kernels are written in terms of this species. */
-    public static final VectorSpecies<Float> F = floatSpecies();
+    public static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(WIDTH.bits()));
     /** Int lanes, same lane count as {@link #F}. */
     public static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     /** Short lanes, same lane count as {@link #F} (half the bits). */
@@ -115,17 +117,4 @@ public final class KernelSpecies {
         return (FloatVector) v.convert(VectorOperators.I2F, 0);
     }
 
-    private static VectorSpecies<Float> floatSpecies() {
-        String prop = System.getProperty("whittle.vectorBits");
-        int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
-        int bits = prop == null ? Math.min(preferred, DEFAULT_MAX_BITS) : Integer.parseInt(prop.trim());
-        if (bits != 128 && bits != 256 && bits != 512) {
-            throw new IllegalArgumentException("whittle.vectorBits must be 128, 256 or 512, got " + prop);
-        }
-        if (bits > preferred) bits = preferred; // never emulate wider vectors than the CPU has
-        return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
-    }
-
-    /** Cap for the default width; revisit from the benchmark numbers. */
-    static final int DEFAULT_MAX_BITS = 512;
 }
