@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * L tokens, the group's L values of column p side by side, p after p) and shared by all threads; each step
  * broadcasts one weight and multiply-adds it into vectors of L consecutive tokens, so the weights stay in the
  * row layout the decoders produce. Micro-kernel: 6 weight rows × 4 token groups (24 accumulators; 6 broadcasts
- * and 4 loads per 24 FMAs).
+ * and 4 loads per 24 FMAs); two groups left over run 6 × 2, one 6 × 1.
  * <p>Why the packed layout: every load in the inner loop is then a loop-invariant base plus p times a constant
  * (1 for weights, L for tokens), which C2's range-check elimination needs. With the plain X^T (stride = token
  * count) and {@link OuterProductGemm}'s general strides, the loop kept ten bounds checks and spilled its index
@@ -80,6 +80,15 @@ final class PanelGemm {
                 int r = 0;
                 for (; r + 6 <= rows; r += 6) kernel6x4(panel, r, cols, xp, g, ct, stride, p0, p1, acc);
                 for (; r < rows; r++) kernel1x4(panel, r, cols, xp, g, ct, stride, p0, p1, acc);
+            }
+            if (g + 2 <= groups) { // 17-32 tokens at 16 lanes: two groups in one tile, not two broadcast-bound 6 × 1
+                int r = 0;
+                for (; r + 6 <= rows; r += 6) kernel6x2(panel, r, cols, xp, g, ct, stride, p0, p1, acc);
+                for (; r < rows; r++) {
+                    kernel1x1(panel, r, cols, xp, g, ct, stride, p0, p1, acc);
+                    kernel1x1(panel, r, cols, xp, g + 1, ct, stride, p0, p1, acc);
+                }
+                g += 2;
             }
             for (; g < groups; g++) {
                 int r = 0;
@@ -160,6 +169,45 @@ final class PanelGemm {
         s3.intoArray(c, c0 + 3 * stride);
         s4.intoArray(c, c0 + 4 * stride);
         s5.intoArray(c, c0 + 5 * stride);
+    }
+
+    /** Rows r .. r+5 × token groups g, g+1: 12 accumulators, 6 broadcasts and 2 loads per 12 FMAs. */
+    private static void kernel6x2(float[] a, int r, int cols, float[] xp, int g, float[] c, int stride, int p0,
+                                  int p1, boolean acc) {
+        int a0 = r * cols, a1 = a0 + cols, a2 = a1 + cols, a3 = a2 + cols, a4 = a3 + cols, a5 = a4 + cols;
+        int b0 = g * cols * L, b1 = b0 + cols * L;
+        int c0 = r * stride + g * L, c1 = c0 + stride, c2 = c1 + stride, c3 = c2 + stride, c4 = c3 + stride, c5 = c4 + stride;
+        FloatVector z = FloatVector.zero(F);
+        FloatVector s00 = z, s01 = z, s10 = z, s11 = z, s20 = z, s21 = z, s30 = z, s31 = z, s40 = z, s41 = z, s50 = z, s51 = z;
+        if (acc) {
+            s00 = FloatVector.fromArray(F, c, c0); s01 = FloatVector.fromArray(F, c, c0 + L);
+            s10 = FloatVector.fromArray(F, c, c1); s11 = FloatVector.fromArray(F, c, c1 + L);
+            s20 = FloatVector.fromArray(F, c, c2); s21 = FloatVector.fromArray(F, c, c2 + L);
+            s30 = FloatVector.fromArray(F, c, c3); s31 = FloatVector.fromArray(F, c, c3 + L);
+            s40 = FloatVector.fromArray(F, c, c4); s41 = FloatVector.fromArray(F, c, c4 + L);
+            s50 = FloatVector.fromArray(F, c, c5); s51 = FloatVector.fromArray(F, c, c5 + L);
+        }
+        for (int p = p0; p < p1; p++) {
+            FloatVector x0 = FloatVector.fromArray(F, xp, b0 + p * L), x1 = FloatVector.fromArray(F, xp, b1 + p * L);
+            FloatVector w = FloatVector.broadcast(F, a[a0 + p]);
+            s00 = w.fma(x0, s00); s01 = w.fma(x1, s01);
+            w = FloatVector.broadcast(F, a[a1 + p]);
+            s10 = w.fma(x0, s10); s11 = w.fma(x1, s11);
+            w = FloatVector.broadcast(F, a[a2 + p]);
+            s20 = w.fma(x0, s20); s21 = w.fma(x1, s21);
+            w = FloatVector.broadcast(F, a[a3 + p]);
+            s30 = w.fma(x0, s30); s31 = w.fma(x1, s31);
+            w = FloatVector.broadcast(F, a[a4 + p]);
+            s40 = w.fma(x0, s40); s41 = w.fma(x1, s41);
+            w = FloatVector.broadcast(F, a[a5 + p]);
+            s50 = w.fma(x0, s50); s51 = w.fma(x1, s51);
+        }
+        s00.intoArray(c, c0); s01.intoArray(c, c0 + L);
+        s10.intoArray(c, c1); s11.intoArray(c, c1 + L);
+        s20.intoArray(c, c2); s21.intoArray(c, c2 + L);
+        s30.intoArray(c, c3); s31.intoArray(c, c3 + L);
+        s40.intoArray(c, c4); s41.intoArray(c, c4 + L);
+        s50.intoArray(c, c5); s51.intoArray(c, c5 + L);
     }
 
     /** Row r × token groups g .. g+3 (rows left over from sixes). */

@@ -14,7 +14,7 @@ class PanelGemmTest {
     @Test
     void everyOutputIsTheSequentialFmaChain() {
         Random rnd = new Random(12);
-        int[][] shapes = {{1, 1, 1}, {5, 16, 7}, {13, 21, 129}, {48, 70, 300}, {37, 64, 256}, {7, 130, 1000}, {48, 128, 520}};
+        int[][] shapes = {{1, 1, 1}, {5, 16, 7}, {13, 21, 129}, {48, 70, 300}, {37, 64, 256}, {7, 130, 1000}, {48, 128, 520}, {12, 32, 300}, {13, 100, 40}};
         for (int[] s : shapes) {
             int rows = s[0], n = s[1], k = s[2];
             float[] x = random(rnd, n * k);
