@@ -18,31 +18,45 @@ import java.util.function.Consumer;
  * <li>pp<i>p</i>: one {@code prefill} of <i>p</i> seeded random token ids into a fresh session; t/s = p / seconds.
  * <li>tg<i>g</i>: <i>g</i> single-token {@code decode} calls from a fresh (empty) session; t/s = g / seconds.
  * </ul>
- * Each test runs once untimed (the JIT and caches warm up), then {@code repetitions} timed times. The first token
+ * Each test first runs untimed until {@code warmupSeconds} have passed (at least once): one run warms caches, but
+ * the JIT needs more than one run of a small model (smollm2-135m's pp64 climbed from 240 to 700 t/s over its
+ * first seven runs). Warm-up runs draw their tokens from their own random stream, so the timed runs' tokens depend
+ * on the seed only. Then {@code repetitions} timed runs. The first token
  * is BOS when the model has one, the rest uniform random ids, as in llama-bench; sampling is not timed because
  * llama-bench does not sample either.
  */
 public final class ModelBenchmark {
     private static final long GEN_SEED_SALT = 0x9E3779B97F4A7C15L;
+    private static final long WARMUP_SEED_SALT = 0x632BE59BD9B4E019L;
+    /** Upper bound on warm-up runs, whatever the warm-up time. */
+    static final int MAX_WARMUP_RUNS = 200;
 
     /**
      * @param prompt      pp test length; 0 skips the test
      * @param gen         tg test length; 0 skips the test
-     * @param repetitions timed runs per test, after one warm-up run
-     * @param seed        seed of the random token ids
+     * @param repetitions   timed runs per test, after the warm-up
+     * @param seed          seed of the random token ids
+     * @param warmupSeconds untimed runs continue until this much time has passed (at least one run)
      */
-    public record Settings(int prompt, int gen, int repetitions, long seed) {
+    public record Settings(int prompt, int gen, int repetitions, long seed, double warmupSeconds) {
         public static final int DEFAULT_PROMPT = 512;
         public static final int DEFAULT_GEN = 128;
         public static final int DEFAULT_REPETITIONS = 5;
+        public static final double DEFAULT_WARMUP_SECONDS = 3;
 
         public Settings {
             if (prompt < 0 || gen < 0) throw new IllegalArgumentException("prompt and gen lengths must be >= 0, got " + prompt + " and " + gen);
             if (repetitions < 1) throw new IllegalArgumentException("repetitions must be at least 1, got " + repetitions);
+            if (!(warmupSeconds >= 0)) throw new IllegalArgumentException("warm-up seconds must be >= 0, got " + warmupSeconds);
+        }
+
+        /** One warm-up run per test. */
+        public Settings(int prompt, int gen, int repetitions, long seed) {
+            this(prompt, gen, repetitions, seed, 0);
         }
 
         public static Settings defaults() {
-            return new Settings(DEFAULT_PROMPT, DEFAULT_GEN, DEFAULT_REPETITIONS, 1);
+            return new Settings(DEFAULT_PROMPT, DEFAULT_GEN, DEFAULT_REPETITIONS, 1, DEFAULT_WARMUP_SECONDS);
         }
     }
 
@@ -66,19 +80,19 @@ public final class ModelBenchmark {
     /** The pp test then the tg test, skipping a test whose length is 0 (as llama-bench does). */
     public List<BenchResult> run(Settings s, Consumer<String> progress) {
         List<BenchResult> out = new ArrayList<>(2);
-        if (s.prompt() > 0) out.add(prefillTest(s.prompt(), s.repetitions(), s.seed(), progress));
-        if (s.gen() > 0) out.add(generationTest(s.gen(), s.repetitions(), s.seed(), progress));
+        if (s.prompt() > 0) out.add(prefillTest(s.prompt(), s.repetitions(), s.seed(), s.warmupSeconds(), progress));
+        if (s.gen() > 0) out.add(generationTest(s.gen(), s.repetitions(), s.seed(), s.warmupSeconds(), progress));
         return out;
     }
 
     /** pp{@code p}: each sample is the time of one {@code prefill} of {@code p} tokens into an empty session. */
-    public BenchResult prefillTest(int p, int repetitions, long seed, Consumer<String> progress) {
+    public BenchResult prefillTest(int p, int repetitions, long seed, double warmupSeconds, Consumer<String> progress) {
         checkLength("prompt", p, repetitions);
         SplittableRandom rnd = new SplittableRandom(seed);
         String name = "pp" + p;
         String started = now();
-        progress.accept(name + ": warm-up run");
-        timePrefill(tokens(rnd, p));
+        SplittableRandom warm = new SplittableRandom(seed ^ WARMUP_SEED_SALT);
+        warmUp(name, warmupSeconds, () -> timePrefill(tokens(warm, p)), progress);
         long[] samples = new long[repetitions];
         for (int i = 0; i < repetitions; i++) {
             samples[i] = timePrefill(tokens(rnd, p));
@@ -88,19 +102,31 @@ public final class ModelBenchmark {
     }
 
     /** tg{@code g}: each sample is the time of {@code g} single-token {@code decode} calls from an empty session. */
-    public BenchResult generationTest(int g, int repetitions, long seed, Consumer<String> progress) {
+    public BenchResult generationTest(int g, int repetitions, long seed, double warmupSeconds, Consumer<String> progress) {
         checkLength("generation", g, repetitions);
         SplittableRandom rnd = new SplittableRandom(seed ^ GEN_SEED_SALT);
         String name = "tg" + g;
         String started = now();
-        progress.accept(name + ": warm-up run");
-        timeDecode(tokens(rnd, g));
+        SplittableRandom warm = new SplittableRandom(seed ^ GEN_SEED_SALT ^ WARMUP_SEED_SALT);
+        warmUp(name, warmupSeconds, () -> timeDecode(tokens(warm, g)), progress);
         long[] samples = new long[repetitions];
         for (int i = 0; i < repetitions; i++) {
             samples[i] = timeDecode(tokens(rnd, g));
             progress.accept(String.format(java.util.Locale.ROOT, "%s: run %d/%d, %.2f t/s", name, i + 1, repetitions, 1e9 * g / samples[i]));
         }
         return new BenchResult(0, g, threads(), samples, started);
+    }
+
+    /** Untimed runs until {@code seconds} have passed, at least one, at most {@link #MAX_WARMUP_RUNS}. */
+    private static void warmUp(String name, double seconds, Runnable run, Consumer<String> progress) {
+        long start = System.nanoTime(), until = start + (long) (seconds * 1e9);
+        int runs = 0;
+        do {
+            run.run();
+            runs++;
+        } while (System.nanoTime() < until && runs < MAX_WARMUP_RUNS);
+        progress.accept(String.format(java.util.Locale.ROOT, "%s: warm-up, %d untimed run%s in %.1f s", name, runs,
+                runs == 1 ? "" : "s", (System.nanoTime() - start) / 1e9));
     }
 
     private void checkLength(String what, int n, int repetitions) {

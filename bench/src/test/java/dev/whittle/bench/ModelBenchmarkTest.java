@@ -67,6 +67,24 @@ class ModelBenchmarkTest {
         assertEquals(6, progress.size(), progress.toString());
     }
 
+    /**
+     * Warm-up runs continue for the warm-up time, and their tokens come from their own stream: the timed runs see the
+     * same tokens however many warm-up runs there were (same tokens, same logits: the engine is deterministic).
+     */
+    @Test
+    void warmUpRunsForItsTimeAndLeavesTheTimedTokensAlone() {
+        ModelBenchmark b = new ModelBenchmark(engine, 1);
+        List<String> progress = new ArrayList<>();
+        b.run(new ModelBenchmark.Settings(8, 0, 1, 7, 0.3), progress::add);
+        String warm = progress.get(0);
+        int runs = Integer.parseInt(warm.replaceAll(".*warm-up, (\\d+) untimed run.*", "$1"));
+        assertTrue(runs > 1, "a tiny model's pp8 runs many times in 0.3 s: " + warm);
+        assertTrue(runs <= ModelBenchmark.MAX_WARMUP_RUNS, warm);
+        List<String> one = new ArrayList<>();
+        b.run(new ModelBenchmark.Settings(8, 0, 1, 7), one::add);
+        assertTrue(one.get(0).contains("warm-up, 1 untimed run in"), one.get(0));
+    }
+
     @Test
     void zeroLengthTestsAreSkippedLikeLlamaBench() {
         ModelBenchmark b = new ModelBenchmark(engine, -1);
@@ -81,10 +99,12 @@ class ModelBenchmarkTest {
     void lengthsBeyondTheContextAndBadSettingsAreRefused() {
         ModelBenchmark b = new ModelBenchmark(engine, 1);
         int ctx = SynthPreset.TINY_TEST.config().contextLength();
-        var e = assertThrows(IllegalArgumentException.class, () -> b.prefillTest(ctx + 1, 1, 1, s -> {}));
+        var e = assertThrows(IllegalArgumentException.class, () -> b.prefillTest(ctx + 1, 1, 1, 0, s -> {}));
         assertTrue(e.getMessage().contains("context of " + ctx), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ModelBenchmark.Settings(8, 4, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> new ModelBenchmark.Settings(-1, 4, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new ModelBenchmark.Settings(8, 4, 1, 1, -1));
+        assertThrows(IllegalArgumentException.class, () -> new ModelBenchmark.Settings(8, 4, 1, 1, Double.NaN));
         assertThrows(IllegalArgumentException.class, () -> new ModelBenchmark(engine, 300));
     }
 

@@ -56,6 +56,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-r", "--repetitions"}, paramLabel = "N", defaultValue = "5", description = "Timed runs per test (default: ${DEFAULT-VALUE}).")
     int repetitions;
 
+    @Option(names = "--warmup", paramLabel = "S", defaultValue = "3",
+            description = "Untimed runs per test until S seconds have passed, at least one: the JIT needs more than one run of a small model (default: ${DEFAULT-VALUE}).")
+    double warmup;
+
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1", description = "Seed of the random tokens (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -114,7 +118,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         double threshold = RegressionGate.parseThreshold(maxRegression);
         List<BenchJson.Entry> base = baseline == null ? null : readBaseline(baseline);
-        ModelBenchmark.Settings settings = new ModelBenchmark.Settings(prompt, gen, repetitions, seed);
+        if (!(warmup >= 0)) throw new ParameterException(spec.commandLine(), "--warmup must be 0 or more seconds, got " + warmup);
+        ModelBenchmark.Settings settings = new ModelBenchmark.Settings(prompt, gen, repetitions, seed, warmup);
 
         List<MemoryBandwidth.Measurement> bandwidth = membw ? measureBandwidth(n, err) : List.of();
         if (model == null) {
