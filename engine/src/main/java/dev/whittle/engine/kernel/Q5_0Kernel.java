@@ -11,6 +11,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 import static dev.whittle.engine.kernel.KernelSpecies.intsToFloats;
+import static dev.whittle.engine.kernel.KernelSpecies.withFifthBits;
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
 
 /**
@@ -18,7 +19,7 @@ import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
  * endian), its low four bits the low (e < 16) or high (e >= 16) nibble of qs[e % 16]; weight = d * (q - 16).
  * The high bits are shifted out per lane in int lanes, then widened to floats.
  * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Decode (one token) in {@link Q4_0Kernel}'s shape:
- * nibbles from zero-extended int lanes, fifth bits by one per-lane shift, the −16 as the block's starting value.
+ * nibbles from zero-extended int lanes, fifth bits by a masked OR ({@link KernelSpecies#withFifthBits}), the −16 as the block's starting value.
  * Measured on the 2-vCPU Xeon, MatmulProbe best, 512×2048, 1 thread, alternating with the previous byte-shift
  * version: 5.6-7.3 against 3.1-4.0 GB/s; prefill-32 2048×2048 11.7-12.0 against 14.0-16.5 ms (rows decoded
  * with vectors now, not block by block in scalar code).
@@ -28,8 +29,6 @@ public final class Q5_0Kernel extends FloatRowKernel {
     private static final int L = KernelSpecies.L;
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 22;
-    /** Lane index 0..L-1: per-lane shift that picks each element's high bit out of the 32-bit qh word. */
-    private static final IntVector IOTA = IntVector.zero(KernelSpecies.I).addIndex(1);
 
     public Q5_0Kernel() {
         super(DType.Q5_0);
@@ -54,7 +53,7 @@ public final class Q5_0Kernel extends FloatRowKernel {
 
     /**
      * Weights {@code d·(q − 16)}: Σ = d·(Σ q·x − 16·Σx), with nibbles taken from bytes zero-extended to int lanes (one AND or one shift, no byte
-     * shifts, which x86 lacks). The fifth bits come from qh moved up by 4, so that one per-lane shift by the lane index and one AND with 16 put bit j in place. The −16 is the block lane sum's starting value, as in {@link Q4_0Kernel}. Blocks alternate between two accumulators (FMA latency);
+     * shifts, which x86 lacks). The fifth bits: 16 OR-ed into the lanes whose qh bit is set, under a mask made from qh. The −16 is the block lane sum's starting value, as in {@link Q4_0Kernel}. Blocks alternate between two accumulators (FMA latency);
      * one block loop written once keeps the compilation under C2's node budget.
      */
     @Override
@@ -71,8 +70,8 @@ public final class Q5_0Kernel extends FloatRowKernel {
             for (int p = 0; p < 16; p += L) {
                 IntVector q = (IntVector) loadBytes(w, bo + 6 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                 IntVector lo = q.and(15), hi = q.lanewise(VectorOperators.LSHR, 4);
-                lo = lo.or(IntVector.broadcast(KernelSpecies.I, (qh >>> p) << 4).lanewise(VectorOperators.LSHR, IOTA).and(16));
-                hi = hi.or(IntVector.broadcast(KernelSpecies.I, (qh >>> (16 + p)) << 4).lanewise(VectorOperators.LSHR, IOTA).and(16));
+                lo = withFifthBits(lo, qh >>> p);
+                hi = withFifthBits(hi, qh >>> (16 + p));
                 s = intsToFloats(lo).fma(FloatVector.fromArray(F, x, xb + p), s);
                 s = intsToFloats(hi).fma(FloatVector.fromArray(F, x, xb + 16 + p), s);
             }
@@ -106,8 +105,8 @@ public final class Q5_0Kernel extends FloatRowKernel {
             for (int p = 0; p < 16; p += L) {
                 IntVector q = (IntVector) loadBytes(w, bo + 6 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                 IntVector lo = q.and(15), hi = q.lanewise(VectorOperators.LSHR, 4);
-                lo = lo.or(IntVector.broadcast(KernelSpecies.I, (qh >>> p) << 4).lanewise(VectorOperators.LSHR, IOTA).and(16));
-                hi = hi.or(IntVector.broadcast(KernelSpecies.I, (qh >>> (16 + p)) << 4).lanewise(VectorOperators.LSHR, IOTA).and(16));
+                lo = withFifthBits(lo, qh >>> p);
+                hi = withFifthBits(hi, qh >>> (16 + p));
                 FloatVector fl = intsToFloats(lo), fh = intsToFloats(hi);
                 int xl = xb + p, xh = xb + 16 + p;
                 s0 = fh.fma(FloatVector.fromArray(F, x, xh), fl.fma(FloatVector.fromArray(F, x, xl), s0));
@@ -148,8 +147,8 @@ public final class Q5_0Kernel extends FloatRowKernel {
             for (int p = 0; p < 16; p += L) {
                 IntVector q = (IntVector) loadBytes(w, bo + 6 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                 IntVector lo = q.and(15), hi = q.lanewise(VectorOperators.LSHR, 4);
-                lo = lo.or(IntVector.broadcast(KernelSpecies.I, (qh >>> p) << 4).lanewise(VectorOperators.LSHR, IOTA).and(16));
-                hi = hi.or(IntVector.broadcast(KernelSpecies.I, (qh >>> (16 + p)) << 4).lanewise(VectorOperators.LSHR, IOTA).and(16));
+                lo = withFifthBits(lo, qh >>> p);
+                hi = withFifthBits(hi, qh >>> (16 + p));
                 intsToFloats(lo.sub(16)).mul(d).intoArray(dst, o + p);
                 intsToFloats(hi.sub(16)).mul(d).intoArray(dst, o + 16 + p);
             }

@@ -11,6 +11,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 import static dev.whittle.engine.kernel.KernelSpecies.intsToFloats;
+import static dev.whittle.engine.kernel.KernelSpecies.withFifthBits;
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
 
 /**
@@ -25,8 +26,6 @@ public final class Q5_1Kernel extends FloatRowKernel {
     private static final int L = KernelSpecies.L;
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 24;
-    /** Lane index 0..L-1: per-lane shift that picks each element's high bit out of the 32-bit qh word. */
-    private static final IntVector IOTA = IntVector.zero(KernelSpecies.I).addIndex(1);
 
     public Q5_1Kernel() {
         super(DType.Q5_1);
@@ -51,7 +50,7 @@ public final class Q5_1Kernel extends FloatRowKernel {
 
     /**
      * Weights {@code d·q + m}: Σ = d·Σ q·x + m·Σx, with nibbles taken from bytes zero-extended to int lanes (one AND or one shift, no byte
-     * shifts, which x86 lacks). The fifth bits come from qh moved up by 4, so that one per-lane shift by the lane index and one AND with 16 put bit j in place. The min meets the block sum of x in one FMA per block (its own chain). Blocks alternate between two accumulators (FMA latency);
+     * shifts, which x86 lacks). The fifth bits: 16 OR-ed into the lanes whose qh bit is set, under a mask made from qh. The min meets the block sum of x in one FMA per block (its own chain). Blocks alternate between two accumulators (FMA latency);
      * one block loop written once keeps the compilation under C2's node budget.
      */
     @Override
@@ -68,8 +67,8 @@ public final class Q5_1Kernel extends FloatRowKernel {
             for (int p = 0; p < 16; p += L) {
                 IntVector q = (IntVector) loadBytes(w, bo + 8 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                 IntVector lo = q.and(15), hi = q.lanewise(VectorOperators.LSHR, 4);
-                lo = lo.or(IntVector.broadcast(KernelSpecies.I, (qh >>> p) << 4).lanewise(VectorOperators.LSHR, IOTA).and(16));
-                hi = hi.or(IntVector.broadcast(KernelSpecies.I, (qh >>> (16 + p)) << 4).lanewise(VectorOperators.LSHR, IOTA).and(16));
+                lo = withFifthBits(lo, qh >>> p);
+                hi = withFifthBits(hi, qh >>> (16 + p));
                 s = intsToFloats(lo).fma(FloatVector.fromArray(F, x, xb + p), s);
                 s = intsToFloats(hi).fma(FloatVector.fromArray(F, x, xb + 16 + p), s);
             }
@@ -104,8 +103,8 @@ public final class Q5_1Kernel extends FloatRowKernel {
             for (int p = 0; p < 16; p += L) {
                 IntVector q = (IntVector) loadBytes(w, bo + 8 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                 IntVector lo = q.and(15), hi = q.lanewise(VectorOperators.LSHR, 4);
-                lo = lo.or(IntVector.broadcast(KernelSpecies.I, (qh >>> p) << 4).lanewise(VectorOperators.LSHR, IOTA).and(16));
-                hi = hi.or(IntVector.broadcast(KernelSpecies.I, (qh >>> (16 + p)) << 4).lanewise(VectorOperators.LSHR, IOTA).and(16));
+                lo = withFifthBits(lo, qh >>> p);
+                hi = withFifthBits(hi, qh >>> (16 + p));
                 FloatVector fl = intsToFloats(lo), fh = intsToFloats(hi);
                 int xl = xb + p, xh = xb + 16 + p;
                 s0 = fh.fma(FloatVector.fromArray(F, x, xh), fl.fma(FloatVector.fromArray(F, x, xl), s0));
@@ -151,8 +150,8 @@ public final class Q5_1Kernel extends FloatRowKernel {
             for (int p = 0; p < 16; p += L) {
                 IntVector q = (IntVector) loadBytes(w, bo + 8 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                 IntVector lo = q.and(15), hi = q.lanewise(VectorOperators.LSHR, 4);
-                lo = lo.or(IntVector.broadcast(KernelSpecies.I, (qh >>> p) << 4).lanewise(VectorOperators.LSHR, IOTA).and(16));
-                hi = hi.or(IntVector.broadcast(KernelSpecies.I, (qh >>> (16 + p)) << 4).lanewise(VectorOperators.LSHR, IOTA).and(16));
+                lo = withFifthBits(lo, qh >>> p);
+                hi = withFifthBits(hi, qh >>> (16 + p));
                 intsToFloats(lo).mul(d).add(m).intoArray(dst, o + p);
                 intsToFloats(hi).mul(d).add(m).intoArray(dst, o + 16 + p);
             }
