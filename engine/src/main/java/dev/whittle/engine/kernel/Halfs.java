@@ -37,6 +37,16 @@ final class Halfs {
         return HALF_TO_FLOAT[s.get(LE_SHORT, offset) & 0xFFFF];
     }
 
+    /** The half in the low 16 bits of {@code bits}, as a float (two halves read with one int load). */
+    static float lowHalf(int bits) {
+        return HALF_TO_FLOAT[bits & 0xFFFF];
+    }
+
+    /** The half in the high 16 bits of {@code bits}, as a float. */
+    static float highHalf(int bits) {
+        return HALF_TO_FLOAT[bits >>> 16];
+    }
+
     static float bf16(MemorySegment s, long offset) {
         return Float.intBitsToFloat(s.get(LE_SHORT, offset) << 16);
     }

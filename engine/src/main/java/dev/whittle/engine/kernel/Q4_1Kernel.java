@@ -68,10 +68,11 @@ public final class Q4_1Kernel extends FloatRowKernel {
                 s = intsToFloats(lo).fma(FloatVector.fromArray(F, x, xb + p), s);
                 s = intsToFloats(hi).fma(FloatVector.fromArray(F, x, xb + 16 + p), s);
             }
-            FloatVector next = s.fma(FloatVector.broadcast(F, Halfs.half(w, bo)), other);
+            int dm = w.get(Halfs.LE_INT, bo); // d and m with one load: two segment reads per block kept C2 from hoisting their checks
+            FloatVector next = s.fma(FloatVector.broadcast(F, Halfs.lowHalf(dm)), other);
             other = acc;
             acc = next;
-            mn = FloatVector.broadcast(F, Halfs.half(w, bo + 2)).fma(FloatVector.broadcast(F, sums[sOff + b]), mn);
+            mn = FloatVector.broadcast(F, Halfs.highHalf(dm)).fma(FloatVector.broadcast(F, sums[sOff + b]), mn);
         }
         return KernelSpecies.sum(acc.add(other).add(mn));
     }

@@ -62,7 +62,8 @@ public final class Q5_1Kernel extends FloatRowKernel {
         for (int b = 0; b < blocks; b++) {
             long bo = rowOff + (long) b * BLOCK_BYTES;
             int xb = xOff + b * BLOCK;
-            int qh = w.get(Halfs.LE_INT, bo + 4);
+            long head = w.get(KQuants.LE_LONG, bo); // d, m and qh with one load (see Q4_1Kernel#dot1)
+            int dm = (int) head, qh = (int) (head >>> 32);
             FloatVector s = z;
             for (int p = 0; p < 16; p += L) {
                 IntVector q = (IntVector) loadBytes(w, bo + 8 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
@@ -72,10 +73,10 @@ public final class Q5_1Kernel extends FloatRowKernel {
                 s = intsToFloats(lo).fma(FloatVector.fromArray(F, x, xb + p), s);
                 s = intsToFloats(hi).fma(FloatVector.fromArray(F, x, xb + 16 + p), s);
             }
-            FloatVector next = s.fma(FloatVector.broadcast(F, Halfs.half(w, bo)), other);
+            FloatVector next = s.fma(FloatVector.broadcast(F, Halfs.lowHalf(dm)), other);
             other = acc;
             acc = next;
-            mn = FloatVector.broadcast(F, Halfs.half(w, bo + 2)).fma(FloatVector.broadcast(F, sums[sOff + b]), mn);
+            mn = FloatVector.broadcast(F, Halfs.highHalf(dm)).fma(FloatVector.broadcast(F, sums[sOff + b]), mn);
         }
         return KernelSpecies.sum(acc.add(other).add(mn));
     }
