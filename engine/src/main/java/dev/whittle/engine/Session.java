@@ -140,9 +140,10 @@ public final class Session {
                 System.arraycopy(qkv, t * stride + qd + kvd, v, t * kvd, kvd);
             }
         } else {
-            q = w.q().apply(xn, n, par);
-            k = w.k().apply(xn, n, par);
-            v = w.v().apply(xn, n, par);
+            float[][] qkv = Projection.applyAll(new Projection[] {w.q(), w.k(), w.v()}, xn, n, par);
+            q = qkv[0];
+            k = qkv[1];
+            v = qkv[2];
         }
         if (angles != null) {
             int hd = config.headDim();
@@ -159,12 +160,14 @@ public final class Session {
         ForwardVectorOps.add(o, 0, x, 0, n * config.hiddenSize());
 
         xn = w.mlpNorm().rows(x, 0, n);
-        float[] up = w.up().apply(xn, n, par);
+        float[] up;
         if (w.gated()) {
-            float[] gate = w.gate().apply(xn, n, par);
-            model.activation.applyGated(gate, up, gate.length);
+            float[][] gateUp = Projection.applyAll(new Projection[] {w.gate(), w.up()}, xn, n, par);
+            float[] gate = gateUp[0];
+            model.activation.applyGated(gate, gateUp[1], gate.length);
             up = gate;
         } else {
+            up = w.up().apply(xn, n, par);
             model.activation.apply(up, up.length);
         }
         float[] down = w.down().apply(up, n, par);
