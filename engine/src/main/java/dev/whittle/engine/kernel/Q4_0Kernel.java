@@ -11,7 +11,6 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
-import static dev.whittle.engine.kernel.KernelSpecies.intsToFloats;
 import static dev.whittle.engine.kernel.KernelSpecies.lowNibbles;
 import static dev.whittle.engine.kernel.KernelSpecies.toInts;
 
@@ -81,7 +80,7 @@ public final class Q4_0Kernel extends FloatRowKernel {
         for (int p = 0; p < 16; p += L) {
             IntVector q = (IntVector) loadBytes(w, bo + 2 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
             s = lowNibbles(q).fma(FloatVector.fromArray(F, x, xb + p), s);
-            s = intsToFloats(q.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F, x, xb + 16 + p), s);
+            s = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, xb + 16 + p), s);
         }
         return s;
     }
@@ -137,8 +136,8 @@ public final class Q4_0Kernel extends FloatRowKernel {
             FloatVector s2 = FloatVector.broadcast(F, o[ob + 2 * ostride]), s3 = FloatVector.broadcast(F, o[ob + 3 * ostride]);
             for (int p = 0; p < 16; p += L) {
                 IntVector q = (IntVector) loadBytes(w, bo + 2 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
-                FloatVector lo = intsToFloats(q.and(15));
-                FloatVector hi = intsToFloats(q.lanewise(VectorOperators.LSHR, 4));
+                FloatVector lo = (FloatVector) q.and(15).convert(VectorOperators.I2F, 0);
+                FloatVector hi = (FloatVector) q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
                 int xl = xb + p, xh = xb + 16 + p;
                 s0 = hi.fma(FloatVector.fromArray(F, x, xh), lo.fma(FloatVector.fromArray(F, x, xl), s0));
                 s1 = hi.fma(FloatVector.fromArray(F, x, xh + cols), lo.fma(FloatVector.fromArray(F, x, xl + cols), s1));
@@ -176,8 +175,8 @@ public final class Q4_0Kernel extends FloatRowKernel {
             int o = dstOff + b * BLOCK;
             for (int p = 0; p < 16; p += L) {
                 IntVector q = (IntVector) loadBytes(w, bo + 2 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
-                intsToFloats(q.and(15).sub(8)).mul(d).intoArray(dst, o + p);
-                intsToFloats(q.lanewise(VectorOperators.LSHR, 4).sub(8)).mul(d).intoArray(dst, o + 16 + p);
+                ((FloatVector) q.and(15).sub(8).convert(VectorOperators.I2F, 0)).mul(d).intoArray(dst, o + p);
+                ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).sub(8).convert(VectorOperators.I2F, 0)).mul(d).intoArray(dst, o + 16 + p);
             }
         }
     }

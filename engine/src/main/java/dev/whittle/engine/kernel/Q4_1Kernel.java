@@ -10,7 +10,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
-import static dev.whittle.engine.kernel.KernelSpecies.intsToFloats;
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
 
 /**
@@ -65,8 +64,8 @@ public final class Q4_1Kernel extends FloatRowKernel {
             for (int p = 0; p < 16; p += L) {
                 IntVector q = (IntVector) loadBytes(w, bo + 4 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                 IntVector lo = q.and(15), hi = q.lanewise(VectorOperators.LSHR, 4);
-                s = intsToFloats(lo).fma(FloatVector.fromArray(F, x, xb + p), s);
-                s = intsToFloats(hi).fma(FloatVector.fromArray(F, x, xb + 16 + p), s);
+                s = ((FloatVector) lo.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, xb + p), s);
+                s = ((FloatVector) hi.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, xb + 16 + p), s);
             }
             int dm = w.get(Halfs.LE_INT, bo); // d and m with one load: two segment reads per block kept C2 from hoisting their checks
             FloatVector next = s.fma(FloatVector.broadcast(F, Halfs.lowHalf(dm)), other);
@@ -99,7 +98,7 @@ public final class Q4_1Kernel extends FloatRowKernel {
             for (int p = 0; p < 16; p += L) {
                 IntVector q = (IntVector) loadBytes(w, bo + 4 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                 IntVector lo = q.and(15), hi = q.lanewise(VectorOperators.LSHR, 4);
-                FloatVector fl = intsToFloats(lo), fh = intsToFloats(hi);
+                FloatVector fl = ((FloatVector) lo.convert(VectorOperators.I2F, 0)), fh = (FloatVector) hi.convert(VectorOperators.I2F, 0);
                 int xl = xb + p, xh = xb + 16 + p;
                 s0 = fh.fma(FloatVector.fromArray(F, x, xh), fl.fma(FloatVector.fromArray(F, x, xl), s0));
                 s1 = fh.fma(FloatVector.fromArray(F, x, xh + cols), fl.fma(FloatVector.fromArray(F, x, xl + cols), s1));
@@ -143,8 +142,8 @@ public final class Q4_1Kernel extends FloatRowKernel {
             for (int p = 0; p < 16; p += L) {
                 IntVector q = (IntVector) loadBytes(w, bo + 4 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                 IntVector lo = q.and(15), hi = q.lanewise(VectorOperators.LSHR, 4);
-                intsToFloats(lo).mul(d).add(m).intoArray(dst, o + p);
-                intsToFloats(hi).mul(d).add(m).intoArray(dst, o + 16 + p);
+                ((FloatVector) lo.convert(VectorOperators.I2F, 0)).mul(d).add(m).intoArray(dst, o + p);
+                ((FloatVector) hi.convert(VectorOperators.I2F, 0)).mul(d).add(m).intoArray(dst, o + 16 + p);
             }
         }
     }

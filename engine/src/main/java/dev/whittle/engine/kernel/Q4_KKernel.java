@@ -11,7 +11,6 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
-import static dev.whittle.engine.kernel.KernelSpecies.intsToFloats;
 import static dev.whittle.engine.kernel.KernelSpecies.lowNibbles;
 
 /**
@@ -85,7 +84,7 @@ public final class Q4_KKernel extends FloatRowKernel {
                 for (int p = 0; p < 32; p += L) {
                     IntVector q = (IntVector) loadBytes(w, qs + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                     tl = lowNibbles(q).fma(FloatVector.fromArray(F, x, xc + p), tl);
-                    th = intsToFloats(q.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F, x, xc + 32 + p), th);
+                    th = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, xc + 32 + p), th);
                 }
                 lo = tl.fma(FloatVector.broadcast(F, sm[2 * c]), lo);
                 hi = th.fma(FloatVector.broadcast(F, sm[2 * c + 1]), hi);
@@ -130,7 +129,7 @@ public final class Q4_KKernel extends FloatRowKernel {
                 FloatVector t0 = z, t1 = z, t2 = z, t3 = z, u0 = z, u1 = z, u2 = z, u3 = z;
                 for (int p = 0; p < 32; p += L) {
                     IntVector q = (IntVector) loadBytes(w, qs + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
-                    FloatVector ql = intsToFloats(q.and(15)), qh = intsToFloats(q.lanewise(VectorOperators.LSHR, 4));
+                    FloatVector ql = ((FloatVector) q.and(15).convert(VectorOperators.I2F, 0)), qh = (FloatVector) q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
                     int xl = xc + p, xh = xc + 32 + p;
                     t0 = ql.fma(FloatVector.fromArray(F, x, xl), t0);
                     t1 = ql.fma(FloatVector.fromArray(F, x, xl + cols), t1);
@@ -182,8 +181,8 @@ public final class Q4_KKernel extends FloatRowKernel {
                 int o = dstOff + b * BLOCK + 64 * c;
                 for (int p = 0; p < 32; p += L) {
                     IntVector q = (IntVector) loadBytes(w, qs + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
-                    intsToFloats(q.and(15)).fma(dsLo, dmLo).intoArray(dst, o + p);
-                    intsToFloats(q.lanewise(VectorOperators.LSHR, 4)).fma(dsHi, dmHi).intoArray(dst, o + 32 + p);
+                    ((FloatVector) q.and(15).convert(VectorOperators.I2F, 0)).fma(dsLo, dmLo).intoArray(dst, o + p);
+                    ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(dsHi, dmHi).intoArray(dst, o + 32 + p);
                 }
             }
         }

@@ -10,7 +10,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
-import static dev.whittle.engine.kernel.KernelSpecies.intsToFloats;
 import static dev.whittle.engine.kernel.KernelSpecies.withFifthBits;
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
 
@@ -70,8 +69,8 @@ public final class Q5_1Kernel extends FloatRowKernel {
                 IntVector lo = q.and(15), hi = q.lanewise(VectorOperators.LSHR, 4);
                 lo = withFifthBits(lo, qh >>> p);
                 hi = withFifthBits(hi, qh >>> (16 + p));
-                s = intsToFloats(lo).fma(FloatVector.fromArray(F, x, xb + p), s);
-                s = intsToFloats(hi).fma(FloatVector.fromArray(F, x, xb + 16 + p), s);
+                s = ((FloatVector) lo.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, xb + p), s);
+                s = ((FloatVector) hi.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, xb + 16 + p), s);
             }
             FloatVector next = s.fma(FloatVector.broadcast(F, Halfs.lowHalf(dm)), other);
             other = acc;
@@ -106,7 +105,7 @@ public final class Q5_1Kernel extends FloatRowKernel {
                 IntVector lo = q.and(15), hi = q.lanewise(VectorOperators.LSHR, 4);
                 lo = withFifthBits(lo, qh >>> p);
                 hi = withFifthBits(hi, qh >>> (16 + p));
-                FloatVector fl = intsToFloats(lo), fh = intsToFloats(hi);
+                FloatVector fl = ((FloatVector) lo.convert(VectorOperators.I2F, 0)), fh = (FloatVector) hi.convert(VectorOperators.I2F, 0);
                 int xl = xb + p, xh = xb + 16 + p;
                 s0 = fh.fma(FloatVector.fromArray(F, x, xh), fl.fma(FloatVector.fromArray(F, x, xl), s0));
                 s1 = fh.fma(FloatVector.fromArray(F, x, xh + cols), fl.fma(FloatVector.fromArray(F, x, xl + cols), s1));
@@ -153,8 +152,8 @@ public final class Q5_1Kernel extends FloatRowKernel {
                 IntVector lo = q.and(15), hi = q.lanewise(VectorOperators.LSHR, 4);
                 lo = withFifthBits(lo, qh >>> p);
                 hi = withFifthBits(hi, qh >>> (16 + p));
-                intsToFloats(lo).mul(d).add(m).intoArray(dst, o + p);
-                intsToFloats(hi).mul(d).add(m).intoArray(dst, o + 16 + p);
+                ((FloatVector) lo.convert(VectorOperators.I2F, 0)).mul(d).add(m).intoArray(dst, o + p);
+                ((FloatVector) hi.convert(VectorOperators.I2F, 0)).mul(d).add(m).intoArray(dst, o + 16 + p);
             }
         }
     }

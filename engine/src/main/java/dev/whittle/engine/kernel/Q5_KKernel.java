@@ -11,7 +11,6 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
-import static dev.whittle.engine.kernel.KernelSpecies.intsToFloats;
 
 /**
  * Q5_K weights: super-blocks of 256, {@code f16 d; f16 dmin; u8 scales[12]; u8 qh[32]; u8 qs[128]}: as Q4_K,
@@ -82,8 +81,8 @@ public final class Q5_KKernel extends FloatRowKernel {
                     IntVector h = ((IntVector) loadBytes(w, bo + 16 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0)).lanewise(VectorOperators.LSHL, 4);
                     IntVector ql = q.and(15).or(h.lanewise(VectorOperators.LSHR, 2 * c).and(16));
                     IntVector qh = q.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2 * c + 1).and(16));
-                    tl = intsToFloats(ql).fma(FloatVector.fromArray(F, x, xc + p), tl);
-                    th = intsToFloats(qh).fma(FloatVector.fromArray(F, x, xc + 32 + p), th);
+                    tl = ((FloatVector) ql.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, xc + p), tl);
+                    th = ((FloatVector) qh.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, xc + 32 + p), th);
                 }
                 lo = tl.fma(FloatVector.broadcast(F, sm[2 * c]), lo);
                 hi = th.fma(FloatVector.broadcast(F, sm[2 * c + 1]), hi);
@@ -126,8 +125,8 @@ public final class Q5_KKernel extends FloatRowKernel {
                 for (int p = 0; p < 32; p += L) {
                     IntVector q = (IntVector) loadBytes(w, bo + QS + 32 * c + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                     IntVector h = ((IntVector) loadBytes(w, bo + 16 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0)).lanewise(VectorOperators.LSHL, 4);
-                    FloatVector ql = intsToFloats(q.and(15).or(h.lanewise(VectorOperators.LSHR, 2 * c).and(16)));
-                    FloatVector qh = intsToFloats(q.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2 * c + 1).and(16)));
+                    FloatVector ql = (FloatVector) q.and(15).or(h.lanewise(VectorOperators.LSHR, 2 * c).and(16)).convert(VectorOperators.I2F, 0);
+                    FloatVector qh = (FloatVector) q.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2 * c + 1).and(16)).convert(VectorOperators.I2F, 0);
                     int xl = xc + p, xh = xc + 32 + p;
                     t0 = ql.fma(FloatVector.fromArray(F, x, xl), t0);
                     t1 = ql.fma(FloatVector.fromArray(F, x, xl + cols), t1);
@@ -174,8 +173,8 @@ public final class Q5_KKernel extends FloatRowKernel {
                 for (int p = 0; p < 32; p += L) {
                     IntVector q = (IntVector) loadBytes(w, bo + QS + 32 * c + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                     IntVector h = ((IntVector) loadBytes(w, bo + 16 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0)).lanewise(VectorOperators.LSHL, 4);
-                    intsToFloats(q.and(15).or(h.lanewise(VectorOperators.LSHR, 2 * c).and(16))).fma(dsLo, dmLo).intoArray(dst, o + p);
-                    intsToFloats(q.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2 * c + 1).and(16))).fma(dsHi, dmHi).intoArray(dst, o + 32 + p);
+                    ((FloatVector) q.and(15).or(h.lanewise(VectorOperators.LSHR, 2 * c).and(16)).convert(VectorOperators.I2F, 0)).fma(dsLo, dmLo).intoArray(dst, o + p);
+                    ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2 * c + 1).and(16)).convert(VectorOperators.I2F, 0)).fma(dsHi, dmHi).intoArray(dst, o + 32 + p);
                 }
             }
         }

@@ -13,7 +13,6 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
-import static dev.whittle.engine.kernel.KernelSpecies.intsToFloats;
 
 /**
  * Q6_K weights: super-blocks of 256, {@code u8 ql[128]; u8 qh[64]; int8 scales[16]; f16 d}. Half c (128
@@ -99,10 +98,10 @@ public final class Q6_KKernel extends FloatRowKernel {
                     IntVector bb = (IntVector) loadBytes(w, bo + 64 * c + 32 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                     IntVector h = (IntVector) loadBytes(w, bo + 128 + 32 * c + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                     int xc = xb + 128 * c + p, s = 8 * c + p / 16;
-                    FloatVector q0 = intsToFloats(a.and(15).or(h.and(3).lanewise(VectorOperators.LSHL, 4)));
-                    FloatVector q1 = intsToFloats(bb.and(15).or(h.and(12).lanewise(VectorOperators.LSHL, 2)));
-                    FloatVector q2 = intsToFloats(a.lanewise(VectorOperators.LSHR, 4).or(h.and(48)));
-                    FloatVector q3 = intsToFloats(bb.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2).and(48)));
+                    FloatVector q0 = (FloatVector) a.and(15).or(h.and(3).lanewise(VectorOperators.LSHL, 4)).convert(VectorOperators.I2F, 0);
+                    FloatVector q1 = (FloatVector) bb.and(15).or(h.and(12).lanewise(VectorOperators.LSHL, 2)).convert(VectorOperators.I2F, 0);
+                    FloatVector q2 = (FloatVector) a.lanewise(VectorOperators.LSHR, 4).or(h.and(48)).convert(VectorOperators.I2F, 0);
+                    FloatVector q3 = (FloatVector) bb.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2).and(48)).convert(VectorOperators.I2F, 0);
                     even = q0.mul(FloatVector.fromArray(F, x, xc)).fma(FloatVector.broadcast(F, sm[s]), even);
                     odd = q1.mul(FloatVector.fromArray(F, x, xc + 32)).fma(FloatVector.broadcast(F, sm[s + 2]), odd);
                     even = q2.mul(FloatVector.fromArray(F, x, xc + 64)).fma(FloatVector.broadcast(F, sm[s + 4]), even);
@@ -148,8 +147,8 @@ public final class Q6_KKernel extends FloatRowKernel {
                     IntVector bb = (IntVector) loadBytes(w, bo + 64 * c + 32 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                     IntVector h = (IntVector) loadBytes(w, bo + 128 + 32 * c + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                     int xc = xb + 128 * c + p, s = 8 * c + p / 16;
-                    FloatVector q0 = intsToFloats(a.and(15).or(h.and(3).lanewise(VectorOperators.LSHL, 4)));
-                    FloatVector q1 = intsToFloats(bb.and(15).or(h.and(12).lanewise(VectorOperators.LSHL, 2)));
+                    FloatVector q0 = (FloatVector) a.and(15).or(h.and(3).lanewise(VectorOperators.LSHL, 4)).convert(VectorOperators.I2F, 0);
+                    FloatVector q1 = (FloatVector) bb.and(15).or(h.and(12).lanewise(VectorOperators.LSHL, 2)).convert(VectorOperators.I2F, 0);
                     FloatVector s0 = FloatVector.broadcast(F, sm[s]), s1 = FloatVector.broadcast(F, sm[s + 2]);
                     e0 = q0.mul(FloatVector.fromArray(F, x, xc)).fma(s0, e0);
                     e1 = q0.mul(FloatVector.fromArray(F, x, xc + x1)).fma(s0, e1);
@@ -159,8 +158,8 @@ public final class Q6_KKernel extends FloatRowKernel {
                     o1 = q1.mul(FloatVector.fromArray(F, x, xc + 32 + x1)).fma(s1, o1);
                     o2 = q1.mul(FloatVector.fromArray(F, x, xc + 32 + x2)).fma(s1, o2);
                     o3 = q1.mul(FloatVector.fromArray(F, x, xc + 32 + x3)).fma(s1, o3);
-                    FloatVector q2 = intsToFloats(a.lanewise(VectorOperators.LSHR, 4).or(h.and(48)));
-                    FloatVector q3 = intsToFloats(bb.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2).and(48)));
+                    FloatVector q2 = (FloatVector) a.lanewise(VectorOperators.LSHR, 4).or(h.and(48)).convert(VectorOperators.I2F, 0);
+                    FloatVector q3 = (FloatVector) bb.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2).and(48)).convert(VectorOperators.I2F, 0);
                     FloatVector s2 = FloatVector.broadcast(F, sm[s + 4]), s3 = FloatVector.broadcast(F, sm[s + 6]);
                     e0 = q2.mul(FloatVector.fromArray(F, x, xc + 64)).fma(s2, e0);
                     e1 = q2.mul(FloatVector.fromArray(F, x, xc + 64 + x1)).fma(s2, e1);
@@ -202,10 +201,10 @@ public final class Q6_KKernel extends FloatRowKernel {
                     IntVector bb = (IntVector) loadBytes(w, bo + 64 * c + 32 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                     IntVector h = (IntVector) loadBytes(w, bo + 128 + 32 * c + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                     int o = dstOff + b * BLOCK + 128 * c + p, s = 8 * c + p / 16;
-                    intsToFloats(a.and(15).or(h.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)).mul(sm[s]).intoArray(dst, o);
-                    intsToFloats(bb.and(15).or(h.and(12).lanewise(VectorOperators.LSHL, 2)).sub(32)).mul(sm[s + 2]).intoArray(dst, o + 32);
-                    intsToFloats(a.lanewise(VectorOperators.LSHR, 4).or(h.and(48)).sub(32)).mul(sm[s + 4]).intoArray(dst, o + 64);
-                    intsToFloats(bb.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2).and(48)).sub(32)).mul(sm[s + 6]).intoArray(dst, o + 96);
+                    ((FloatVector) a.and(15).or(h.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32).convert(VectorOperators.I2F, 0)).mul(sm[s]).intoArray(dst, o);
+                    ((FloatVector) bb.and(15).or(h.and(12).lanewise(VectorOperators.LSHL, 2)).sub(32).convert(VectorOperators.I2F, 0)).mul(sm[s + 2]).intoArray(dst, o + 32);
+                    ((FloatVector) a.lanewise(VectorOperators.LSHR, 4).or(h.and(48)).sub(32).convert(VectorOperators.I2F, 0)).mul(sm[s + 4]).intoArray(dst, o + 64);
+                    ((FloatVector) bb.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2).and(48)).sub(32).convert(VectorOperators.I2F, 0)).mul(sm[s + 6]).intoArray(dst, o + 96);
                 }
             }
         }
