@@ -149,9 +149,4 @@ class ResultsTest {
                 .map(l -> l.substring(0, 64)).findFirst().orElseThrow();
         assertEquals(expected, Sha256.ofFile(root.resolve("datasets/wikitext-2-raw/wiki.test.raw")));
     }
-
-    @Test
-    void cpuModelIsParsedFromCpuinfo() {
-        assertEquals("AMD EPYC 9R14", EnvironmentInfo.cpuModelOf(List.of("processor\t: 0", "model name\t: AMD EPYC 9R14")));
-    }
 }

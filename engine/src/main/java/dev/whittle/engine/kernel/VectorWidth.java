@@ -1,6 +1,7 @@
 package dev.whittle.engine.kernel;
 
 import dev.whittle.core.util.AtomicFile;
+import dev.whittle.core.util.CpuModel;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 /**
  * Which vector width the engine runs at. In order: the system property {@value #PROPERTY} (128, 256 or 512); else
@@ -114,15 +114,6 @@ public final class VectorWidth {
 
     /** The CPU model name from /proc/cpuinfo, else the OS architecture: what a record is valid for. */
     public static String cpu() {
-        Path p = Path.of("/proc/cpuinfo");
-        if (Files.isReadable(p)) {
-            try (Stream<String> lines = Files.lines(p)) {
-                var name = lines.filter(l -> l.startsWith("model name")).findFirst();
-                if (name.isPresent() && name.get().indexOf(':') >= 0) return name.get().substring(name.get().indexOf(':') + 1).trim();
-            } catch (IOException | UncheckedIOException ignored) {
-                // fall through to the architecture
-            }
-        }
-        return System.getProperty("os.arch", "unknown");
+        return CpuModel.read().orElseGet(() -> System.getProperty("os.arch", "unknown"));
     }
 }
