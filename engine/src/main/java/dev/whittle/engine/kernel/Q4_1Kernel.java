@@ -98,7 +98,7 @@ public final class Q4_1Kernel extends FloatRowKernel {
             for (int p = 0; p < 16; p += L) {
                 IntVector q = (IntVector) loadBytes(w, bo + 4 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                 IntVector lo = q.and(15), hi = q.lanewise(VectorOperators.LSHR, 4);
-                FloatVector fl = ((FloatVector) lo.convert(VectorOperators.I2F, 0)), fh = (FloatVector) hi.convert(VectorOperators.I2F, 0);
+                FloatVector fl = (FloatVector) lo.convert(VectorOperators.I2F, 0), fh = (FloatVector) hi.convert(VectorOperators.I2F, 0);
                 int xl = xb + p, xh = xb + 16 + p;
                 s0 = fh.fma(FloatVector.fromArray(F, x, xh), fl.fma(FloatVector.fromArray(F, x, xl), s0));
                 s1 = fh.fma(FloatVector.fromArray(F, x, xh + cols), fl.fma(FloatVector.fromArray(F, x, xl + cols), s1));

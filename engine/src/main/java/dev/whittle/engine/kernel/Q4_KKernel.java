@@ -129,7 +129,7 @@ public final class Q4_KKernel extends FloatRowKernel {
                 FloatVector t0 = z, t1 = z, t2 = z, t3 = z, u0 = z, u1 = z, u2 = z, u3 = z;
                 for (int p = 0; p < 32; p += L) {
                     IntVector q = (IntVector) loadBytes(w, qs + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
-                    FloatVector ql = ((FloatVector) q.and(15).convert(VectorOperators.I2F, 0)), qh = (FloatVector) q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
+                    FloatVector ql = (FloatVector) q.and(15).convert(VectorOperators.I2F, 0), qh = (FloatVector) q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
                     int xl = xc + p, xh = xc + 32 + p;
                     t0 = ql.fma(FloatVector.fromArray(F, x, xl), t0);
                     t1 = ql.fma(FloatVector.fromArray(F, x, xl + cols), t1);

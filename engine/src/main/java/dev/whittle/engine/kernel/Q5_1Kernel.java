@@ -105,7 +105,7 @@ public final class Q5_1Kernel extends FloatRowKernel {
                 IntVector lo = q.and(15), hi = q.lanewise(VectorOperators.LSHR, 4);
                 lo = withFifthBits(lo, qh >>> p);
                 hi = withFifthBits(hi, qh >>> (16 + p));
-                FloatVector fl = ((FloatVector) lo.convert(VectorOperators.I2F, 0)), fh = (FloatVector) hi.convert(VectorOperators.I2F, 0);
+                FloatVector fl = (FloatVector) lo.convert(VectorOperators.I2F, 0), fh = (FloatVector) hi.convert(VectorOperators.I2F, 0);
                 int xl = xb + p, xh = xb + 16 + p;
                 s0 = fh.fma(FloatVector.fromArray(F, x, xh), fl.fma(FloatVector.fromArray(F, x, xl), s0));
                 s1 = fh.fma(FloatVector.fromArray(F, x, xh + cols), fl.fma(FloatVector.fromArray(F, x, xl + cols), s1));
