@@ -34,12 +34,7 @@ final class KernelProjection implements Projection {
 
     @Override
     public float[] apply(float[] x, int n, Parallel parallel) {
-        float[] out = new float[n * rows];
-        LinearKernel.PreparedInput in = kernel.prepare(weight.dtype(), x, n, cols);
-        parallel.forRange(rows, Parallel.minChunk((long) cols * n, MIN_ROWS_PER_THREAD),
-                (start, end) -> kernel.multiply(weight.dtype(), weight.data(), rows, cols, in, out, start, end));
-        Projection.addBias(out, n, bias);
-        return out;
+        return applyAll(new KernelProjection[] {this}, x, n, parallel)[0];
     }
 
     /**

@@ -42,8 +42,7 @@ public final class VectorWidth {
 
     /** The width for this JVM, from the real property, record file and CPU. */
     static Choice choose(int preferredBits) {
-        Optional<Recorded> recorded = read(recordFile(System.getenv(), System.getProperty("whittle.cache"),
-                System.getProperty("user.home")));
+        Optional<Recorded> recorded = read(recordFile());
         return resolve(System.getProperty(PROPERTY), preferredBits, recorded, cpu());
     }
 
