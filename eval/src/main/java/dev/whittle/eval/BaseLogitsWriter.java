@@ -1,5 +1,6 @@
 package dev.whittle.eval;
 
+import dev.whittle.core.util.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -30,7 +31,7 @@ public final class BaseLogitsWriter implements AutoCloseable {
                 .order(ByteOrder.LITTLE_ENDIAN);
         this.logProbs = new double[header.nVocab()];
         try {
-            temp = AtomicFiles.tempFor(target);
+            temp = AtomicFile.tempFor(target);
             channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             writeHeader();
         } catch (IOException e) {
@@ -123,7 +124,7 @@ public final class BaseLogitsWriter implements AutoCloseable {
         try {
             channel.force(true);
             channel.close();
-            AtomicFiles.commit(temp, target);
+            AtomicFile.commit(temp, target);
             committed = true;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);

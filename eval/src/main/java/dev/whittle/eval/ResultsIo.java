@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.whittle.core.ModelFormatException;
+import dev.whittle.core.util.AtomicFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,7 +41,7 @@ public final class ResultsIo {
     /** Writes {@code results} to {@code file} via a temp file and an atomic move. */
     public static void write(Path file, Results results) {
         try {
-            AtomicFiles.writeBytes(file, toJson(results).getBytes(StandardCharsets.UTF_8));
+            AtomicFile.writeBytes(file, toJson(results).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -5,6 +5,7 @@ import dev.whittle.core.model.Model;
 import dev.whittle.core.model.ModelLoader;
 import dev.whittle.core.progress.Progress;
 import dev.whittle.core.tensor.DType;
+import dev.whittle.core.util.AtomicFile;
 import dev.whittle.datasets.CalibrationSampler;
 import dev.whittle.datasets.CalibrationSet;
 import dev.whittle.datasets.CalibrationStyle;
@@ -17,10 +18,8 @@ import dev.whittle.quantize.QuantizeOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /** Runs a variant's steps, each reading the previous step's output; the last one lands atomically at {@code target}. */
@@ -49,7 +48,7 @@ public class StepExecutor {
                                 DType.parse(c.type()).orElseThrow(), progress);
                         case Step.Quantize q -> quantize(m, q, tmp, dataDir, threads, progress);
                     }
-                    move(tmp, out);
+                    AtomicFile.move(tmp, out);
                 } finally {
                     Files.deleteIfExists(tmp);
                 }
@@ -84,13 +83,5 @@ public class StepExecutor {
                 model.path() + ": no tokenizer, needed to tokenize the calibration text"));
         ResolvedDataset ds = DatasetRegistry.resolve(c.dataset(), dataDir);
         return CalibrationSampler.sample(ds, tokenizer, c.samples(), c.seqLen(), c.seed(), style);
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 }

@@ -20,4 +20,17 @@ class AtomicFileTest {
         }
         assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
     }
+
+    @Test
+    void streamedFileIsCommittedWithOrdinaryPermissions(@TempDir Path dir) throws Exception {
+        Path target = dir.resolve("results.bin");
+        Path tmp = AtomicFile.tempFor(target);
+        assertEquals(dir, tmp.getParent());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp)));
+        Files.write(tmp, new byte[] {1, 2, 3});
+        AtomicFile.commit(tmp, target);
+        assertEquals(3, Files.size(target));
+        assertEquals(false, Files.exists(tmp));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+    }
 }
