@@ -1,8 +1,11 @@
 // llama.cpp's own prefill and decode speed on this machine, for ratios against `whittle bench` in the same run:
 // pp = a prompt of P random tokens evaluated in one batch, tg = G tokens generated one at a time (greedy), both
 // averaged over R repetitions after a warm-up. Uses node-llama-cpp's prebuilt CPU library
-// (scripts/install-llama-cpp.sh), so its figures are a release build's, not a tuned local build's.
+// (scripts/install-llama-cpp.sh), so its figures are a release build's, not a tuned local build's. That library
+// picks a CPU variant at load time (sapphirerapids uses AMX int8 tiles, zen4/icelake AVX-512 VNNI, haswell AVX2);
+// the result line names the one it kept (cpu=...), read from this process's memory map.
 // usage: node llama-cpp-bench.mjs NODE_LLAMA_CPP_DIR MODEL.gguf [P=64] [G=32] [THREADS=2] [R=3]
+import fs from "node:fs";
 import path from "node:path";
 import {pathToFileURL} from "node:url";
 
@@ -10,6 +13,14 @@ const [dir, model, P = "64", G = "32", T = "2", R = "3"] = process.argv.slice(2)
 const {getLlama, LlamaLogLevel} = await import(pathToFileURL(path.join(dir, "node_modules", "node-llama-cpp", "dist", "index.js")).href);
 const llama = await getLlama({gpu: false, build: "never", logLevel: LlamaLogLevel.error});
 const m = await llama.loadModel({modelPath: model});
+const cpuVariant = (() => {
+  try {
+    const found = fs.readFileSync("/proc/self/maps", "utf8").match(/libggml-cpu-([\w-]+)\.so/);
+    return found ? found[1] : "unknown";
+  } catch {
+    return "unknown";
+  }
+})();
 const p = Number(P), g = Number(G), reps = Number(R);
 const ctx = await m.createContext({contextSize: p + g + 16, batchSize: Math.max(p, 32), threads: Number(T)});
 // node-llama-cpp exposes no vocabulary size on the model; the GGUF token list has it
@@ -36,6 +47,6 @@ for (let r = 0; r <= reps; r++) {
   if (r > 0) { pp.push(p / ppMs * 1000); tg.push(n / tgMs * 1000); }
 }
 const stat = a => { const mean = a.reduce((x, y) => x + y, 0) / a.length; const sd = Math.sqrt(a.reduce((x, y) => x + (y - mean) ** 2, 0) / Math.max(1, a.length - 1)); return `${mean.toFixed(2)} ± ${sd.toFixed(2)}`; };
-console.log(`llama.cpp ${path.basename(model)} threads=${T}: pp${p} ${stat(pp)} tok/s, tg${g} ${stat(tg)} tok/s`);
+console.log(`llama.cpp ${path.basename(model)} threads=${T}: pp${p} ${stat(pp)} tok/s, tg${g} ${stat(tg)} tok/s, cpu=${cpuVariant}`);
 await m.dispose();
 await llama.dispose();

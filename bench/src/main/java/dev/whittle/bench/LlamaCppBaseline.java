@@ -21,7 +21,24 @@ public final class LlamaCppBaseline {
     /** One llama.cpp test: its name (pp128, tg32) and tokens/s as mean ± sample stddev. */
     public record Figure(String test, double meanTs, double stddevTs) {}
 
+    /**
+     * One llama.cpp run: its figures, and the CPU variant of ggml it loaded (sapphirerapids, zen4, haswell ...;
+     * "unknown" where the script could not tell), which decides whether it used AMX or VNNI int8 instructions.
+     */
+    public record Run(List<Figure> figures, String cpuVariant) {
+        /** The variant, with the int8 hardware it brings that the Vector API cannot use, for the line under the table. */
+        public String cpuDescription() {
+            return switch (cpuVariant) {
+                case "sapphirerapids" -> "sapphirerapids (AMX int8 tiles and AVX-512 VNNI dot products)";
+                case "zen4", "icelake", "cooperlake", "cascadelake" -> cpuVariant + " (AVX-512 VNNI dot products)";
+                case "alderlake" -> cpuVariant + " (AVX-VNNI dot products)";
+                default -> cpuVariant;
+            };
+        }
+    }
+
     private static final Pattern TEST = Pattern.compile("((?:pp|tg)\\d+) ([0-9.]+) ± ([0-9.]+) tok/s");
+    private static final Pattern CPU = Pattern.compile("cpu=([\\w-]+)");
     private static final long TIMEOUT_MINUTES = 30;
 
     private LlamaCppBaseline() {}
@@ -73,7 +90,7 @@ public final class LlamaCppBaseline {
      *
      * @throws IllegalStateException with a one-line reason when llama.cpp is not installed or fails
      */
-    public static List<Figure> run(Path model, int prompt, int gen, int threads, int repetitions) {
+    public static Run run(Path model, int prompt, int gen, int threads, int repetitions) {
         String why = unavailableReason();
         if (why != null) throw new IllegalStateException(why);
         Path script = script();
@@ -101,13 +118,17 @@ public final class LlamaCppBaseline {
         }
     }
 
-    /** The tests in the script's result line ({@code llama.cpp M threads=T: pp128 A ± B tok/s, tg32 C ± D tok/s}). */
-    static List<Figure> parse(String line) {
+    /**
+     * The script's result line: {@code llama.cpp M threads=T: pp128 A ± B tok/s, tg32 C ± D tok/s, cpu=V}
+     * (older scripts printed no {@code cpu=}).
+     */
+    static Run parse(String line) {
         List<Figure> figures = new ArrayList<>();
         Matcher m = TEST.matcher(line);
         while (m.find()) figures.add(new Figure(m.group(1), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3))));
         if (figures.isEmpty()) throw new IllegalStateException("llama.cpp printed no pp/tg figures: " + line);
-        return figures;
+        Matcher cpu = CPU.matcher(line);
+        return new Run(List.copyOf(figures), cpu.find() ? cpu.group(1) : "unknown");
     }
 
     /** The bench script: under {@code whittle.home} (set by the launcher), else the working directory or its parent. */

@@ -139,7 +139,7 @@ public final class BenchCommand implements Callable<Integer> {
                 report = ModelBenchReport.of(facts, results, bandwidth.isEmpty() ? null : bandwidth.getLast());
             }
         }
-        List<LlamaCppBaseline.Figure> llamaCpp = null;
+        LlamaCppBaseline.Run llamaCpp = null;
         if (vsLlamaCpp) {
             err.println("bench: llama.cpp on the same file, " + n + " threads, " + repetitions + " runs per test");
             try {
@@ -150,7 +150,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (json) {
             out.print(BenchJson.write(report));
-            if (llamaCpp != null) err.print(BenchTables.comparison(report, llamaCpp));
+            if (llamaCpp != null) {
+                err.print(BenchTables.comparison(report, llamaCpp.figures()));
+                err.println(llamaCppLine(llamaCpp));
+            }
         } else {
             out.print(BenchTables.results(report));
             if (!bandwidth.isEmpty()) {
@@ -161,13 +164,19 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (llamaCpp != null) {
                 out.println();
-                out.print(BenchTables.comparison(report, llamaCpp));
+                out.print(BenchTables.comparison(report, llamaCpp.figures()));
+                out.println(llamaCppLine(llamaCpp));
             }
         }
         if (base == null) return 0;
         RegressionGate.Verdict v = RegressionGate.compare(base, BenchJson.entries(report), threshold);
         for (RegressionGate.Finding f : v.findings()) err.println("bench: baseline: " + f.message(threshold));
         return v.failed() ? 3 : 0;
+    }
+
+    /** Which build of llama.cpp the ratios are against: its CPU variant decides whether it had int8 matrix hardware. */
+    private static String llamaCppLine(LlamaCppBaseline.Run run) {
+        return "llama.cpp CPU variant: " + run.cpuDescription();
     }
 
     private int tuneWidth(PrintStream out, PrintStream err) throws IOException {

@@ -22,6 +22,8 @@ class BenchVsLlamaCppTest {
         CliTest.Run r = CliTest.run("bench", stories().toString(), "-p", "8", "-n", "4", "-r", "1", "-t", "1", "--vs-llama-cpp");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("whittle/llama.cpp"), r.out());
+        // the ratios say little without knowing whether llama.cpp had AMX/VNNI int8 hardware: the variant is named
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("llama\\.cpp CPU variant: [\\w-]+.*") && !l.contains("unknown")), r.out());
         for (String test : new String[] {"pp8", "tg4"}) {
             String row = r.out().lines().filter(l -> l.matches("\\|\\s+" + test + " \\|.*") && l.split("\\|").length == 5).findFirst()
                     .orElseThrow(() -> new AssertionError("no comparison row for " + test + " in\n" + r.out()));
