@@ -4,12 +4,16 @@
 // (scripts/install-llama-cpp.sh), so its figures are a release build's, not a tuned local build's. That library
 // picks a CPU variant at load time (sapphirerapids uses AMX int8 tiles, zen4/icelake AVX-512 VNNI, haswell AVX2);
 // the result line names the one it kept (cpu=...), read from this process's memory map.
-// usage: node llama-cpp-bench.mjs NODE_LLAMA_CPP_DIR MODEL.gguf [P=64] [G=32] [THREADS=2] [R=3]
+// usage: node llama-cpp-bench.mjs NODE_LLAMA_CPP_DIR MODEL.gguf [P=64] [G=32] [THREADS=2] [R=3] [EXCLUDE=]
+// EXCLUDE: comma-separated CPU variants llama.cpp must not load (e.g. sapphirerapids, to measure it without AMX);
+// they are left out of a copy of the prebuilt package, made once under NODE_LLAMA_CPP_DIR/variants.
 import fs from "node:fs";
 import path from "node:path";
 import {pathToFileURL} from "node:url";
 
-const [dir, model, P = "64", G = "32", T = "2", R = "3"] = process.argv.slice(2);
+const [installDir, model, P = "64", G = "32", T = "2", R = "3", EXCLUDE = ""] = process.argv.slice(2);
+const exclude = EXCLUDE.split(",").map(v => v.trim()).filter(v => v.length > 0).sort();
+const dir = exclude.length === 0 ? installDir : withoutVariants(installDir, exclude);
 const {getLlama, LlamaLogLevel} = await import(pathToFileURL(path.join(dir, "node_modules", "node-llama-cpp", "dist", "index.js")).href);
 const llama = await getLlama({gpu: false, build: "never", logLevel: LlamaLogLevel.error});
 const m = await llama.loadModel({modelPath: model});
@@ -50,3 +54,39 @@ const stat = a => { const mean = a.reduce((x, y) => x + y, 0) / a.length; const 
 console.log(`llama.cpp ${path.basename(model)} threads=${T}: pp${p} ${stat(pp)} tok/s, tg${g} ${stat(tg)} tok/s, cpu=${cpuVariant}`);
 await m.dispose();
 await llama.dispose();
+
+// A node_modules beside the real one where the CPU binaries lack the excluded variants: ggml loads every
+// libggml-cpu-*.so in the binding's directory and keeps the best scoring one, so a variant that is absent cannot
+// be chosen. node-llama-cpp and the binary package are copied (Node resolves a symlinked package to its real
+// place, which would find the full binary set again); every other package is a symlink.
+function withoutVariants(root, variants) {
+  const target = path.join(root, "variants", "without-" + variants.join("-"));
+  if (fs.existsSync(path.join(target, "node_modules", "node-llama-cpp", "package.json"))) return target;
+  const real = path.join(root, "node_modules");
+  const bins = path.join(real, "@node-llama-cpp", `${process.platform}-${process.arch}`, "bins", `${process.platform}-${process.arch}`);
+  const present = fs.existsSync(bins) ? fs.readdirSync(bins).map(f => f.match(/^libggml-cpu-([\w-]+)\.so$/)?.[1]).filter(Boolean) : [];
+  for (const v of variants) {
+    if (!present.includes(v)) throw new Error(`no llama.cpp CPU variant '${v}' in ${bins} (there: ${present.join(", ")})`);
+  }
+  fs.mkdirSync(path.dirname(target), {recursive: true});
+  const tmp = fs.mkdtempSync(target + ".tmp-");
+  const modules = path.join(tmp, "node_modules");
+  fs.mkdirSync(modules);
+  const dropped = new Set(variants.map(v => `libggml-cpu-${v}.so`));
+  const keep = src => !dropped.has(path.basename(src));
+  for (const entry of fs.readdirSync(real)) {
+    const from = path.join(real, entry), to = path.join(modules, entry);
+    if (entry === "node-llama-cpp") fs.cpSync(from, to, {recursive: true, verbatimSymlinks: true});
+    else if (entry === "@node-llama-cpp") {
+      fs.mkdirSync(to);
+      for (const pkg of fs.readdirSync(from)) {
+        if (pkg.startsWith("linux-x64") && !pkg.includes("cuda") && !pkg.includes("vulkan")) {
+          fs.cpSync(path.join(from, pkg), path.join(to, pkg), {recursive: true, filter: keep});
+        } else fs.symlinkSync(path.join(from, pkg), path.join(to, pkg));
+      }
+    } else fs.symlinkSync(from, to);
+  }
+  fs.rmSync(target, {recursive: true, force: true});
+  fs.renameSync(tmp, target);
+  return target;
+}

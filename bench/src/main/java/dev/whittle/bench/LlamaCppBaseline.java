@@ -25,7 +25,7 @@ public final class LlamaCppBaseline {
      * One llama.cpp run: its figures, and the CPU variant of ggml it loaded (sapphirerapids, zen4, haswell ...;
      * "unknown" where the script could not tell), which decides whether it used AMX or VNNI int8 instructions.
      */
-    public record Run(List<Figure> figures, String cpuVariant) {
+    public record Run(List<Figure> figures, String cpuVariant, List<String> excluded) {
         /** The variant, with the int8 hardware it brings that the Vector API cannot use, for the line under the table. */
         public String cpuDescription() {
             return switch (cpuVariant) {
@@ -86,17 +86,19 @@ public final class LlamaCppBaseline {
 
     /**
      * Runs llama.cpp's pp{@code prompt} and tg{@code gen} on {@code model} with {@code threads} threads,
-     * {@code repetitions} timed runs each after a warm-up.
+     * {@code repetitions} timed runs each after a warm-up, with the CPU variants in {@code exclude} (e.g.
+     * sapphirerapids) kept out of its reach.
      *
      * @throws IllegalStateException with a one-line reason when llama.cpp is not installed or fails
      */
-    public static Run run(Path model, int prompt, int gen, int threads, int repetitions) {
+    public static Run run(Path model, int prompt, int gen, int threads, int repetitions, List<String> exclude) {
         String why = unavailableReason();
         if (why != null) throw new IllegalStateException(why);
         Path script = script();
         Path dir = installDir();
         List<String> cmd = List.of("node", script.toString(), dir.toString(), model.toAbsolutePath().toString(),
-                Integer.toString(prompt), Integer.toString(gen), Integer.toString(threads), Integer.toString(repetitions));
+                Integer.toString(prompt), Integer.toString(gen), Integer.toString(threads), Integer.toString(repetitions),
+                String.join(",", exclude));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -107,9 +109,13 @@ public final class LlamaCppBaseline {
             String[] lines = output.strip().split("\n");
             String last = lines.length == 0 ? "" : lines[lines.length - 1];
             if (p.exitValue() != 0) {
-                throw new IllegalStateException("llama.cpp could not benchmark " + model + " (exit " + p.exitValue() + "): " + last);
+                // node prints a thrown error's message on a line of its own, above the stack trace
+                String reason = java.util.Arrays.stream(lines).filter(l -> l.startsWith("Error: ")).findFirst()
+                        .map(l -> l.substring("Error: ".length())).orElse(last);
+                throw new IllegalStateException("llama.cpp could not benchmark " + model + " (exit " + p.exitValue() + "): " + reason);
             }
-            return parse(last);
+            Run run = parse(last);
+            return new Run(run.figures(), run.cpuVariant(), List.copyOf(exclude));
         } catch (IOException e) {
             throw new IllegalStateException("cannot run node for llama.cpp: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -128,7 +134,7 @@ public final class LlamaCppBaseline {
         while (m.find()) figures.add(new Figure(m.group(1), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3))));
         if (figures.isEmpty()) throw new IllegalStateException("llama.cpp printed no pp/tg figures: " + line);
         Matcher cpu = CPU.matcher(line);
-        return new Run(List.copyOf(figures), cpu.find() ? cpu.group(1) : "unknown");
+        return new Run(List.copyOf(figures), cpu.find() ? cpu.group(1) : "unknown", List.of());
     }
 
     /** The bench script: under {@code whittle.home} (set by the launcher), else the working directory or its parent. */

@@ -22,7 +22,7 @@ class LlamaCppBaselineTest {
         LlamaCppBaseline.Run r = LlamaCppBaseline.parse("llama.cpp m.gguf threads=1: pp8 10.00 ± 1.00 tok/s, tg4 5.00 ± 0.50 tok/s");
         assertEquals(2, r.figures().size());
         assertEquals("unknown", r.cpuVariant());
-        assertEquals("zen4 (AVX-512 VNNI dot products)", new LlamaCppBaseline.Run(r.figures(), "zen4").cpuDescription());
+        assertEquals("zen4 (AVX-512 VNNI dot products)", new LlamaCppBaseline.Run(r.figures(), "zen4", List.of()).cpuDescription());
     }
 
     @Test

@@ -85,6 +85,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "ratios from one run compare.")
     boolean vsLlamaCpp;
 
+    @Option(names = "--llama-cpp-exclude", split = ",", paramLabel = "VARIANT",
+            description = "With --vs-llama-cpp: CPU variants of llama.cpp's prebuilt library it may not load, e.g. "
+                    + "sapphirerapids to compare against llama.cpp without AMX int8 tiles (it then picks the next best).")
+    List<String> llamaCppExclude = List.of();
+
     @Option(names = "--baseline", paramLabel = "FILE.json", description = "A previous --json output to compare t/s against, test by test.")
     Path baseline;
 
@@ -111,6 +116,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (vsLlamaCpp && !model.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")) {
             throw new ParameterException(spec.commandLine(), "--vs-llama-cpp needs a .gguf file (llama.cpp reads only GGUF), got " + model);
+        }
+        if (!llamaCppExclude.isEmpty() && !vsLlamaCpp) {
+            throw new ParameterException(spec.commandLine(), "--llama-cpp-exclude only applies with --vs-llama-cpp");
+        }
+        for (String v : llamaCppExclude) {
+            if (!v.matches("[a-z0-9]+")) throw new ParameterException(spec.commandLine(), "--llama-cpp-exclude: not a CPU variant name: '" + v + "'");
         }
         if (vsLlamaCpp) {
             String why = LlamaCppBaseline.unavailableReason(); // before whittle's run, not after it
@@ -143,7 +154,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (vsLlamaCpp) {
             err.println("bench: llama.cpp on the same file, " + n + " threads, " + repetitions + " runs per test");
             try {
-                llamaCpp = LlamaCppBaseline.run(model, prompt, gen, n, repetitions);
+                llamaCpp = LlamaCppBaseline.run(model, prompt, gen, n, repetitions, llamaCppExclude);
             } catch (IllegalStateException e) {
                 throw new IllegalArgumentException("--vs-llama-cpp: " + e.getMessage());
             }
@@ -176,7 +187,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Which build of llama.cpp the ratios are against: its CPU variant decides whether it had int8 matrix hardware. */
     private static String llamaCppLine(LlamaCppBaseline.Run run) {
-        return "llama.cpp CPU variant: " + run.cpuDescription();
+        return "llama.cpp CPU variant: " + run.cpuDescription()
+                + (run.excluded().isEmpty() ? "" : ", not loading " + String.join(", ", run.excluded()));
     }
 
     private int tuneWidth(PrintStream out, PrintStream err) throws IOException {

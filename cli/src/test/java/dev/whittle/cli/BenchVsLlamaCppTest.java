@@ -32,6 +32,40 @@ class BenchVsLlamaCppTest {
         }
     }
 
+    /** Without its best CPU variant llama.cpp falls back to the next one, and the line under the table says which. */
+    @Test
+    void excludedVariantIsNotLoaded() {
+        String why = LlamaCppBaseline.unavailableReason();
+        assumeTrue(why == null, "llama.cpp not available: " + why);
+        CliTest.Run first = CliTest.run("bench", stories().toString(), "-p", "8", "-n", "4", "-r", "1", "-t", "1", "--vs-llama-cpp");
+        assertEquals(0, first.exit(), first.err());
+        String chosen = first.out().lines().filter(l -> l.startsWith("llama.cpp CPU variant: ")).findFirst().orElseThrow()
+                .substring("llama.cpp CPU variant: ".length()).split(" ")[0];
+        assumeTrue(!chosen.equals("unknown"), "cannot tell which variant llama.cpp loads here");
+        CliTest.Run r = CliTest.run("bench", stories().toString(), "-p", "8", "-n", "4", "-r", "1", "-t", "1",
+                "--vs-llama-cpp", "--llama-cpp-exclude", chosen);
+        assertEquals(0, r.exit(), r.err());
+        String line = r.out().lines().filter(l -> l.startsWith("llama.cpp CPU variant: ")).findFirst().orElseThrow();
+        assertTrue(!line.startsWith("llama.cpp CPU variant: " + chosen + " ") && line.endsWith("not loading " + chosen), line);
+    }
+
+    @Test
+    void unknownExcludedVariantIsAOneLineError() {
+        String why = LlamaCppBaseline.unavailableReason();
+        assumeTrue(why == null, "llama.cpp not available: " + why);
+        CliTest.Run r = CliTest.run("bench", stories().toString(), "-p", "8", "-n", "4", "-r", "1", "--vs-llama-cpp",
+                "--llama-cpp-exclude", "nosuchcpu");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("no llama.cpp CPU variant 'nosuchcpu'"), r.err());
+    }
+
+    @Test
+    void excludeNeedsTheComparison() {
+        CliTest.Run r = CliTest.run("bench", stories().toString(), "-p", "8", "-n", "4", "--llama-cpp-exclude", "zen4");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--llama-cpp-exclude only applies with --vs-llama-cpp"), r.err());
+    }
+
     /** Without llama.cpp the command stops before whittle's run, with one line naming what is missing. */
     @Test
     void missingLlamaCppIsAOneLineErrorUpFront(@org.junit.jupiter.api.io.TempDir Path empty) {
