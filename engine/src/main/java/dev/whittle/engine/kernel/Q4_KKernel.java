@@ -77,7 +77,13 @@ public final class Q4_KKernel extends FloatRowKernel {
             KQuants.unpack(sLo, sHi, Halfs.half(w, bo), Halfs.half(w, bo + 2), sm);
             int so = sOff + b * SuperBlockSums.STRIDE;
             for (int k = 0; k < 16; k += L) mn = FloatVector.fromArray(F, sm, k).fma(FloatVector.fromArray(F, sums, so + k), mn);
-            for (int c = 0; c < 4; c++) {
+            // Not a counted loop (the exit test is a shift, not a compare of c): as `for (c = 0; c < 4; c++)`
+            // C2 split it into pre/main/post loops and computed range-check bounds on every super-block, about
+            // 200 scalar instructions against 4 × 18 vector ones. MatmulProbe 512×2048, 1 thread, alternating:
+            // 66-69 against 76-78 µs; tinyllama-shape tg32 16.6-16.8 against 14.9-15.1 tok/s. The c & 3 below
+            // tells C2 the index is in range, so it drops those bounds checks too.
+            int c = 0;
+            for (int left = 0b1111; left != 0; left >>>= 1, c++) {
                 long qs = bo + QS + 32 * c;
                 int xc = xb + 64 * c;
                 FloatVector tl = z, th = z;
@@ -86,8 +92,8 @@ public final class Q4_KKernel extends FloatRowKernel {
                     tl = lowNibbles(q).fma(FloatVector.fromArray(F, x, xc + p), tl);
                     th = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, xc + 32 + p), th);
                 }
-                lo = tl.fma(FloatVector.broadcast(F, sm[2 * c]), lo);
-                hi = th.fma(FloatVector.broadcast(F, sm[2 * c + 1]), hi);
+                lo = tl.fma(FloatVector.broadcast(F, sm[2 * (c & 3)]), lo);
+                hi = th.fma(FloatVector.broadcast(F, sm[2 * (c & 3) + 1]), hi);
             }
         }
         return KernelSpecies.sum(lo.add(hi).add(mn));

@@ -73,7 +73,8 @@ public final class Q5_KKernel extends FloatRowKernel {
             KQuants.unpack(w.get(KQuants.LE_LONG, bo + 4), w.get(Halfs.LE_INT, bo + 12), Halfs.half(w, bo), Halfs.half(w, bo + 2), sm);
             int so = sOff + b * SuperBlockSums.STRIDE;
             for (int k = 0; k < 16; k += L) mn = FloatVector.fromArray(F, sm, k).fma(FloatVector.fromArray(F, sums, so + k), mn);
-            for (int c = 0; c < 4; c++) {
+            int c = 0; // not a counted loop: see Q4_KKernel.dot1
+            for (int left = 0b1111; left != 0; left >>>= 1, c++) {
                 int xc = xb + 64 * c;
                 FloatVector tl = z, th = z;
                 for (int p = 0; p < 32; p += L) {
@@ -84,8 +85,8 @@ public final class Q5_KKernel extends FloatRowKernel {
                     tl = ((FloatVector) ql.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, xc + p), tl);
                     th = ((FloatVector) qh.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, xc + 32 + p), th);
                 }
-                lo = tl.fma(FloatVector.broadcast(F, sm[2 * c]), lo);
-                hi = th.fma(FloatVector.broadcast(F, sm[2 * c + 1]), hi);
+                lo = tl.fma(FloatVector.broadcast(F, sm[2 * (c & 3)]), lo);
+                hi = th.fma(FloatVector.broadcast(F, sm[2 * (c & 3) + 1]), hi);
             }
         }
         return KernelSpecies.sum(lo.add(hi).add(mn));
