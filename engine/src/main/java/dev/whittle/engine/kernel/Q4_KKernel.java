@@ -129,7 +129,8 @@ public final class Q4_KKernel extends FloatRowKernel {
                 m2 = s.fma(FloatVector.fromArray(F, sums, so + 2 * sStride + k), m2);
                 m3 = s.fma(FloatVector.fromArray(F, sums, so + 3 * sStride + k), m3);
             }
-            for (int c = 0; c < 4; c++) {
+            int c = 0; // not a counted loop: see Q4_KKernel.dot1
+            for (int left = 0b1111; left != 0; left >>>= 1, c++) {
                 long qs = bo + QS + 32 * c;
                 int xc = xb + 64 * c;
                 FloatVector t0 = z, t1 = z, t2 = z, t3 = z, u0 = z, u1 = z, u2 = z, u3 = z;
@@ -146,7 +147,7 @@ public final class Q4_KKernel extends FloatRowKernel {
                     u2 = qh.fma(FloatVector.fromArray(F, x, xh + 2 * cols), u2);
                     u3 = qh.fma(FloatVector.fromArray(F, x, xh + 3 * cols), u3);
                 }
-                FloatVector sl = FloatVector.broadcast(F, sm[2 * c]), sh = FloatVector.broadcast(F, sm[2 * c + 1]);
+                FloatVector sl = FloatVector.broadcast(F, sm[2 * (c & 3)]), sh = FloatVector.broadcast(F, sm[2 * (c & 3) + 1]);
                 l0 = t0.fma(sl, l0);
                 l1 = t1.fma(sl, l1);
                 l2 = t2.fma(sl, l2);
@@ -180,9 +181,10 @@ public final class Q4_KKernel extends FloatRowKernel {
         for (int b = 0; b < cols / BLOCK; b++) {
             long bo = rowOff + (long) b * BLOCK_BYTES;
             KQuants.unpack(w.get(KQuants.LE_LONG, bo + 4), w.get(Halfs.LE_INT, bo + 12), Halfs.half(w, bo), Halfs.half(w, bo + 2), sm);
-            for (int c = 0; c < 4; c++) {
-                FloatVector dsLo = FloatVector.broadcast(F, sm[2 * c]), dmLo = FloatVector.broadcast(F, sm[8 + 2 * c]);
-                FloatVector dsHi = FloatVector.broadcast(F, sm[2 * c + 1]), dmHi = FloatVector.broadcast(F, sm[9 + 2 * c]);
+            int c = 0; // not a counted loop: see Q4_KKernel.dot1
+            for (int left = 0b1111; left != 0; left >>>= 1, c++) {
+                FloatVector dsLo = FloatVector.broadcast(F, sm[2 * (c & 3)]), dmLo = FloatVector.broadcast(F, sm[8 + 2 * (c & 3)]);
+                FloatVector dsHi = FloatVector.broadcast(F, sm[2 * (c & 3) + 1]), dmHi = FloatVector.broadcast(F, sm[9 + 2 * (c & 3)]);
                 long qs = bo + QS + 32 * c;
                 int o = dstOff + b * BLOCK + 64 * c;
                 for (int p = 0; p < 32; p += L) {

@@ -142,12 +142,13 @@ public final class Q6_KKernel extends FloatRowKernel {
                 c2 = s.fma(FloatVector.fromArray(F, sums, so + 2 * sStride + k), c2);
                 c3 = s.fma(FloatVector.fromArray(F, sums, so + 3 * sStride + k), c3);
             }
-            for (int c = 0; c < 2; c++) {
+            int c = 0; // not a counted loop: see Q4_KKernel.dot1
+            for (int left = 0b11; left != 0; left >>>= 1, c++) {
                 for (int p = 0; p < 32; p += L) {
                     IntVector a = (IntVector) loadBytes(w, bo + 64 * c + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                     IntVector bb = (IntVector) loadBytes(w, bo + 64 * c + 32 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                     IntVector h = (IntVector) loadBytes(w, bo + 128 + 32 * c + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
-                    int xc = xb + 128 * c + p, s = 8 * c + p / 16;
+                    int xc = xb + 128 * c + p, s = 8 * (c & 1) + p / 16;
                     FloatVector q0 = (FloatVector) a.and(15).or(h.and(3).lanewise(VectorOperators.LSHL, 4)).convert(VectorOperators.I2F, 0);
                     FloatVector q1 = (FloatVector) bb.and(15).or(h.and(12).lanewise(VectorOperators.LSHL, 2)).convert(VectorOperators.I2F, 0);
                     FloatVector s0 = FloatVector.broadcast(F, sm[s]), s1 = FloatVector.broadcast(F, sm[s + 2]);
@@ -196,12 +197,13 @@ public final class Q6_KKernel extends FloatRowKernel {
         for (int b = 0; b < cols / BLOCK; b++) {
             long bo = rowOff + (long) b * BLOCK_BYTES;
             unpackScales(w, bo, Halfs.half(w, bo + 208), sm);
-            for (int c = 0; c < 2; c++) {
+            int c = 0; // not a counted loop: see Q4_KKernel.dot1
+            for (int left = 0b11; left != 0; left >>>= 1, c++) {
                 for (int p = 0; p < 32; p += L) {
                     IntVector a = (IntVector) loadBytes(w, bo + 64 * c + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                     IntVector bb = (IntVector) loadBytes(w, bo + 64 * c + 32 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
                     IntVector h = (IntVector) loadBytes(w, bo + 128 + 32 * c + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
-                    int o = dstOff + b * BLOCK + 128 * c + p, s = 8 * c + p / 16;
+                    int o = dstOff + b * BLOCK + 128 * c + p, s = 8 * (c & 1) + p / 16;
                     ((FloatVector) a.and(15).or(h.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32).convert(VectorOperators.I2F, 0)).mul(sm[s]).intoArray(dst, o);
                     ((FloatVector) bb.and(15).or(h.and(12).lanewise(VectorOperators.LSHL, 2)).sub(32).convert(VectorOperators.I2F, 0)).mul(sm[s + 2]).intoArray(dst, o + 32);
                     ((FloatVector) a.lanewise(VectorOperators.LSHR, 4).or(h.and(48)).sub(32).convert(VectorOperators.I2F, 0)).mul(sm[s + 4]).intoArray(dst, o + 64);
