@@ -13,7 +13,7 @@ import java.nio.ByteOrder;
  * with float activations.
  * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Figures in {@link #widened}.
  */
-public final class F16Kernel extends FloatRowKernel {
+public final class F16Kernel extends PlainFloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;
     private static final int L = KernelSpecies.L;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;

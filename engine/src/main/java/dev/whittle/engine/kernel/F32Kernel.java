@@ -14,7 +14,7 @@ import java.nio.ByteOrder;
  * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Measured decode 5632×2048, 1 thread,
  * MatmulProbe best: 40.5 GB/s of weights (JMH tables: bench/kernel-benchmarks.md).
  */
-public final class F32Kernel extends FloatRowKernel {
+public final class F32Kernel extends PlainFloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;
     private static final int L = KernelSpecies.L;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;

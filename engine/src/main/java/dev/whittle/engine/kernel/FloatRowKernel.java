@@ -81,9 +81,7 @@ abstract class FloatRowKernel implements LinearKernel {
     }
 
     /** Dot product of the weight row at {@code rowOff} with token {@code token} of the prepared input. */
-    float dot1(MemorySegment w, long rowOff, int cols, PreparedInput in, int token) {
-        return dot1(w, rowOff, cols, in.floats(), token * cols);
-    }
+    abstract float dot1(MemorySegment w, long rowOff, int cols, PreparedInput in, int token);
 
     /**
      * One token against four consecutive rows, results to {@code out[r .. r + 3]}; each must equal {@link #dot1}
@@ -93,11 +91,12 @@ abstract class FloatRowKernel implements LinearKernel {
         for (int k = 0; k < 4; k++) out[r + k] = dot1(w, rowOff + k * rowBytes, cols, in, 0);
     }
 
-    /** Four tokens from {@code token} of the prepared input; results to {@code out[outOff + k * outStride]}. */
-    void dot4(MemorySegment w, long rowOff, int cols, PreparedInput in, int token, float[] out, int outOff,
-              int outStride) {
-        dot4(w, rowOff, cols, in.floats(), token * cols, out, outOff, outStride);
-    }
+    /**
+     * Four tokens from {@code token} of the prepared input; results to {@code out[outOff + k * outStride]}, each
+     * equal to {@link #dot1} of its token bit for bit.
+     */
+    abstract void dot4(MemorySegment w, long rowOff, int cols, PreparedInput in, int token, float[] out, int outOff,
+                       int outStride);
 
     /** Tokens from which a matmul decodes weight panels to floats and runs the register-blocked GEMM. */
     static final int PANEL_MIN_TOKENS = 16;
@@ -133,13 +132,4 @@ abstract class FloatRowKernel implements LinearKernel {
 
     /** Decodes the block at {@code off} (the dtype's block size elements) exactly as the format defines it. */
     abstract void decodeBlock(MemorySegment w, long off, float[] dst, int dstOff);
-
-    /** Dot product of the weight row at byte offset {@code rowOff} with {@code x[xOff .. xOff + cols)}. */
-    abstract float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff);
-
-    /**
-     * Four tokens at once: token k's activations start at {@code xOff + k * cols}, its result goes to
-     * {@code out[outOff + k * outStride]}.
-     */
-    abstract void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride);
 }

@@ -8,7 +8,6 @@ import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
 import static dev.whittle.engine.kernel.KernelSpecies.lowNibbles;
@@ -109,11 +108,6 @@ public final class Q4_0Kernel extends FloatRowKernel {
         return KernelSpecies.sum(acc.add(other));
     }
 
-    @Override
-    float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
-        return dot1(w, rowOff, cols, prepared(Arrays.copyOfRange(x, xOff, xOff + cols), 1, cols), 0);
-    }
-
     /**
      * Four tokens sharing each decoded block; per token exactly the operations and order of {@link #dot1}, so
      * results match it bit for bit.
@@ -153,12 +147,6 @@ public final class Q4_0Kernel extends FloatRowKernel {
         out[outOff + outStride] = KernelSpecies.sum(a1.add(b1));
         out[outOff + 2 * outStride] = KernelSpecies.sum(a2.add(b2));
         out[outOff + 3 * outStride] = KernelSpecies.sum(a3.add(b3));
-    }
-
-    @Override
-    void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride) {
-        PreparedInput in = prepared(Arrays.copyOfRange(x, xOff, xOff + 4 * cols), 4, cols);
-        dot4(w, rowOff, cols, in, 0, out, outOff, outStride);
     }
 
     @Override

@@ -8,7 +8,6 @@ import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
 
@@ -92,11 +91,6 @@ public final class Q5_KKernel extends FloatRowKernel {
         return KernelSpecies.sum(lo.add(hi).add(mn));
     }
 
-    @Override
-    float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
-        return dot1(w, rowOff, cols, prepared(Arrays.copyOfRange(x, xOff, xOff + cols), 1, cols), 0);
-    }
-
     /** Per token exactly {@link #dot1}'s operations and order, so results match it bit for bit. */
     @Override
     void dot4(MemorySegment w, long rowOff, int cols, PreparedInput in, int token, float[] out, int outOff,
@@ -154,11 +148,6 @@ public final class Q5_KKernel extends FloatRowKernel {
         out[outOff + outStride] = KernelSpecies.sum(l1.add(h1).add(m1));
         out[outOff + 2 * outStride] = KernelSpecies.sum(l2.add(h2).add(m2));
         out[outOff + 3 * outStride] = KernelSpecies.sum(l3.add(h3).add(m3));
-    }
-
-    @Override
-    void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride) {
-        dot4(w, rowOff, cols, prepared(Arrays.copyOfRange(x, xOff, xOff + 4 * cols), 4, cols), 0, out, outOff, outStride);
     }
 
     /** Vectorised {@link #decodeScalar} over a row for the prefill panels (one FMA per weight: within a rounding of it). */

@@ -10,7 +10,6 @@ import jdk.incubator.vector.VectorSpecies;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 
 import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
 
@@ -113,11 +112,6 @@ public final class Q6_KKernel extends FloatRowKernel {
         return KernelSpecies.sum(even.add(odd).add(centre.mul(-32f)));
     }
 
-    @Override
-    float dot1(MemorySegment w, long rowOff, int cols, float[] x, int xOff) {
-        return dot1(w, rowOff, cols, prepared(Arrays.copyOfRange(x, xOff, xOff + cols), 1, cols), 0);
-    }
-
     /** Per token exactly {@link #dot1}'s operations and order, so results match it bit for bit. */
     @Override
     void dot4(MemorySegment w, long rowOff, int cols, PreparedInput in, int token, float[] out, int outOff,
@@ -178,11 +172,6 @@ public final class Q6_KKernel extends FloatRowKernel {
         out[outOff + outStride] = KernelSpecies.sum(e1.add(o1).add(c1.mul(-32f)));
         out[outOff + 2 * outStride] = KernelSpecies.sum(e2.add(o2).add(c2.mul(-32f)));
         out[outOff + 3 * outStride] = KernelSpecies.sum(e3.add(o3).add(c3.mul(-32f)));
-    }
-
-    @Override
-    void dot4(MemorySegment w, long rowOff, int cols, float[] x, int xOff, float[] out, int outOff, int outStride) {
-        dot4(w, rowOff, cols, prepared(Arrays.copyOfRange(x, xOff, xOff + 4 * cols), 4, cols), 0, out, outOff, outStride);
     }
 
     @Override

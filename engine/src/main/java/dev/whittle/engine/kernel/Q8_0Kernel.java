@@ -18,7 +18,7 @@ import static dev.whittle.engine.kernel.KernelSpecies.toFloats;
  * <p>Choice: float decode (int8 variant measured slower: 649 vs 850 µs decode, 9778 vs 19164 µs prefill-32). Measured decode 5632×2048, 1 thread,
  * MatmulProbe best: 21.4 GB/s (base 19.5 in the same run; 2 threads 28.3 vs 18.5) of weights (JMH tables: bench/kernel-benchmarks.md).
  */
-public final class Q8_0Kernel extends FloatRowKernel {
+public final class Q8_0Kernel extends PlainFloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;
     private static final int L = KernelSpecies.L;
     static final int BLOCK = 32;
