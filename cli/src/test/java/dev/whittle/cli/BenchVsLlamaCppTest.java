@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.whittle.bench.LlamaCppBaseline;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code whittle bench --vs-llama-cpp}: whittle and llama.cpp on one file in one run, with their ratio. */
@@ -15,12 +17,20 @@ class BenchVsLlamaCppTest {
         return (p != null ? Path.of(p) : Path.of("../../shared/fixtures")).resolve("models/stories260K/stories260K.gguf");
     }
 
-    @Test
-    void printsBothAndTheirRatioForEachTest() {
+    /** A short successful {@code --vs-llama-cpp} run on stories260K; the test is skipped where llama.cpp is not installed. */
+    private static CliTest.Run compareOnStories(String... extra) {
         String why = LlamaCppBaseline.unavailableReason();
         assumeTrue(why == null, "llama.cpp not available: " + why);
-        CliTest.Run r = CliTest.run("bench", stories().toString(), "-p", "8", "-n", "4", "-r", "1", "-t", "1", "--vs-llama-cpp");
+        List<String> args = new ArrayList<>(List.of("bench", stories().toString(), "-p", "8", "-n", "4", "-r", "1", "-t", "1", "--vs-llama-cpp"));
+        args.addAll(List.of(extra));
+        CliTest.Run r = CliTest.run(args.toArray(String[]::new));
         assertEquals(0, r.exit(), r.err());
+        return r;
+    }
+
+    @Test
+    void printsBothAndTheirRatioForEachTest() {
+        CliTest.Run r = compareOnStories();
         assertTrue(r.out().contains("whittle/llama.cpp"), r.out());
         // the ratios say little without knowing whether llama.cpp had AMX/VNNI int8 hardware: the variant is named
         assertTrue(r.out().lines().anyMatch(l -> l.matches("llama\\.cpp CPU variant: [\\w-]+.*") && !l.contains("unknown")), r.out());
@@ -35,16 +45,11 @@ class BenchVsLlamaCppTest {
     /** Without its best CPU variant llama.cpp falls back to the next one, and the line under the table says which. */
     @Test
     void excludedVariantIsNotLoaded() {
-        String why = LlamaCppBaseline.unavailableReason();
-        assumeTrue(why == null, "llama.cpp not available: " + why);
-        CliTest.Run first = CliTest.run("bench", stories().toString(), "-p", "8", "-n", "4", "-r", "1", "-t", "1", "--vs-llama-cpp");
-        assertEquals(0, first.exit(), first.err());
+        CliTest.Run first = compareOnStories();
         String chosen = first.out().lines().filter(l -> l.startsWith("llama.cpp CPU variant: ")).findFirst().orElseThrow()
                 .substring("llama.cpp CPU variant: ".length()).split(" ")[0];
         assumeTrue(!chosen.equals("unknown"), "cannot tell which variant llama.cpp loads here");
-        CliTest.Run r = CliTest.run("bench", stories().toString(), "-p", "8", "-n", "4", "-r", "1", "-t", "1",
-                "--vs-llama-cpp", "--llama-cpp-exclude", chosen);
-        assertEquals(0, r.exit(), r.err());
+        CliTest.Run r = compareOnStories("--llama-cpp-exclude", chosen);
         String line = r.out().lines().filter(l -> l.startsWith("llama.cpp CPU variant: ")).findFirst().orElseThrow();
         assertTrue(!line.startsWith("llama.cpp CPU variant: " + chosen + " ") && line.endsWith("not loading " + chosen), line);
     }
