@@ -13,6 +13,15 @@ import {pathToFileURL} from "node:url";
 
 const [installDir, model, P = "64", G = "32", T = "2", R = "3", EXCLUDE = ""] = process.argv.slice(2);
 const exclude = EXCLUDE.split(",").map(v => v.trim()).filter(v => v.length > 0).sort();
+// any failure as one "Error: ..." line (whittle shows it), not a stack trace
+const fail = e => {
+  const noBackend = `${e?.name} ${e?.message} ${e?.constructor?.name}`.includes("NoBinaryFoundError")
+    ? `: no llama.cpp CPU backend this machine can run${exclude.length > 0 ? " with " + exclude.join(", ") + " excluded" : ""}` : "";
+  console.log(`Error: ${noBackend ? "NoBinaryFoundError" + noBackend : e?.message ?? e}`);
+  process.exit(1);
+};
+process.on("uncaughtException", fail);
+process.on("unhandledRejection", fail);
 const dir = exclude.length === 0 ? installDir : withoutVariants(installDir, exclude);
 const {getLlama, LlamaLogLevel} = await import(pathToFileURL(path.join(dir, "node_modules", "node-llama-cpp", "dist", "index.js")).href);
 const llama = await getLlama({gpu: false, build: "never", logLevel: LlamaLogLevel.error});
@@ -86,7 +95,17 @@ function withoutVariants(root, variants) {
       }
     } else fs.symlinkSync(from, to);
   }
-  fs.rmSync(target, {recursive: true, force: true});
-  fs.renameSync(tmp, target);
+  // another run may have finished the same copy meanwhile: keep the first, which may be in use
+  const complete = () => fs.existsSync(path.join(target, "node_modules", "node-llama-cpp", "package.json"));
+  if (!complete()) {
+    fs.rmSync(target, {recursive: true, force: true}); // an incomplete leftover, never a finished copy
+    try {
+      fs.renameSync(tmp, target);
+      return target;
+    } catch (e) {
+      if (!complete()) throw e;
+    }
+  }
+  fs.rmSync(tmp, {recursive: true, force: true});
   return target;
 }
