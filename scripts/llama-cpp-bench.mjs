@@ -89,7 +89,7 @@ function withoutVariants(root, variants) {
     else if (entry === "@node-llama-cpp") {
       fs.mkdirSync(to);
       for (const pkg of fs.readdirSync(from)) {
-        if (pkg.startsWith("linux-x64") && !pkg.includes("cuda") && !pkg.includes("vulkan")) {
+        if (pkg === `${process.platform}-${process.arch}`) { // the CPU-only binaries, which node-llama-cpp loads here
           fs.cpSync(path.join(from, pkg), path.join(to, pkg), {recursive: true, filter: keep});
         } else fs.symlinkSync(path.join(from, pkg), path.join(to, pkg));
       }
