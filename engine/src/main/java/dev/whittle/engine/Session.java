@@ -1,6 +1,7 @@
 package dev.whittle.engine;
 
 import dev.whittle.core.model.ModelConfig;
+import dev.whittle.engine.kernel.KernelSpecies;
 import dev.whittle.engine.kernel.OuterProductGemm;
 
 import java.util.Arrays;
@@ -223,6 +224,8 @@ public final class Session {
 
     /** Queries from which a head's attention runs as two matrix products instead of row by row. */
     static final int GEMM_ATTENTION_TOKENS = 16;
+    /** Queries per causal block of {@link #attentionAsGemm}: a multiple of its GEMM's 6-row tile. */
+    private static final int ATTENTION_ROW_BLOCK = 48;
 
     /**
      * Attention for a prompt chunk as matrix products per query head: scores S = Q_h·K_g^T over all visible
@@ -256,18 +259,28 @@ public final class Session {
                     }
                     transposedFor = g;
                 }
-                OuterProductGemm.multiply(q, h * hd, qd, 1, kt, 0, span, scores, 0, span, n, span, hd, false);
-                for (int t = 0; t < n; t++) {
-                    int pos = start + t;
-                    int lo = firstVisible(pos) - first;
-                    int hi = pos - first + 1; // visible: [lo, hi) of the span
-                    int row = t * span;
-                    for (int j = lo; j < hi; j++) scores[row + j] *= scale;
-                    ForwardVectorOps.softmax(scores, row + lo, hi - lo);
-                    Arrays.fill(scores, row, row + lo, 0f);
-                    Arrays.fill(scores, row + hi, row + span, 0f);
+                // causal: a block of queries needs keys only up to its last query's position, so both products
+                // stop there (about half the work of the full square for one chunk). Each output is the same fma
+                // chain either way, and the dropped terms of P·V were exact zeros.
+                for (int t0 = 0; t0 < n; t0 += ATTENTION_ROW_BLOCK) {
+                    int t1 = Math.min(n, t0 + ATTENTION_ROW_BLOCK);
+                    // keys [0, start + t1 - first) of the span are visible to some query of the block; rounded up
+                    // to the GEMM's 4-vector tile width so no column falls to its slow edge code (extra columns
+                    // are masked to zero like any invisible key)
+                    int cols = Math.min(span, -Math.floorDiv(-(start + t1 - first), 4 * KernelSpecies.L) * 4 * KernelSpecies.L);
+                    OuterProductGemm.multiply(q, t0 * qd + h * hd, qd, 1, kt, 0, span, scores, t0 * span, span, t1 - t0, cols, hd, false);
+                    for (int t = t0; t < t1; t++) {
+                        int pos = start + t;
+                        int lo = firstVisible(pos) - first;
+                        int hi = pos - first + 1; // visible: [lo, hi) of the span
+                        int row = t * span;
+                        for (int j = lo; j < hi; j++) scores[row + j] *= scale;
+                        ForwardVectorOps.softmax(scores, row + lo, hi - lo);
+                        Arrays.fill(scores, row, row + lo, 0f);
+                        Arrays.fill(scores, row + hi, row + cols, 0f);
+                    }
+                    OuterProductGemm.multiply(scores, t0 * span, span, 1, values, first * kvd + g * hd, kvd, out, t0 * qd + h * hd, qd, t1 - t0, hd, cols, false);
                 }
-                OuterProductGemm.multiply(scores, 0, span, 1, values, first * kvd + g * hd, kvd, out, h * hd, qd, n, hd, span, false);
             }
         });
         return out;
