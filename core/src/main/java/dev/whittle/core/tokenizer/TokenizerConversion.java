@@ -9,11 +9,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whittle.core.ModelFormatException;
 import dev.whittle.core.gguf.GgufType;
 import dev.whittle.core.gguf.GgufValue;
+import dev.whittle.core.util.AtomicFile;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -42,20 +42,9 @@ public final class TokenizerConversion {
     public record HfTokenizerFiles(String tokenizerJson, String tokenizerConfigJson, String specialTokensMapJson) {
         /** Writes tokenizer.json, tokenizer_config.json and special_tokens_map.json into dir, each atomically. */
         public void writeTo(Path dir) throws IOException {
-            Files.createDirectories(dir);
-            writeAtomically(dir.resolve("tokenizer.json"), tokenizerJson);
-            writeAtomically(dir.resolve("tokenizer_config.json"), tokenizerConfigJson);
-            writeAtomically(dir.resolve("special_tokens_map.json"), specialTokensMapJson);
-        }
-
-        private static void writeAtomically(Path target, String content) throws IOException {
-            Path tmp = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".tmp");
-            try {
-                Files.writeString(tmp, content);
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFile.writeString(dir.resolve("tokenizer.json"), tokenizerJson);
+            AtomicFile.writeString(dir.resolve("tokenizer_config.json"), tokenizerConfigJson);
+            AtomicFile.writeString(dir.resolve("special_tokens_map.json"), specialTokensMapJson);
         }
     }
 
