@@ -135,10 +135,6 @@ final class ForwardVectorOps {
         return dot(x, off, x, off, len);
     }
 
-    static float sum(float[] x, int off, int len) {
-        return KernelSpecies.sum(x, off, len);
-    }
-
     /** out = x * w / sqrt(mean(x²) + eps), as HF's LlamaRMSNorm (normalise, then scale). */
     static void rmsNorm(float[] x, int xOff, float[] w, float eps, float[] out, int outOff, int len) {
         float inv = (float) (1.0 / Math.sqrt(sumOfSquares(x, xOff, len) / len + eps));
@@ -155,7 +151,7 @@ final class ForwardVectorOps {
      * with a large common offset that rounding alone moved outputs near zero by 1e-3 relative).
      */
     static void layerNorm(float[] x, int xOff, float[] w, float[] b, float eps, float[] out, int outOff, int len) {
-        float mean0 = sum(x, xOff, len) / len;
+        float mean0 = KernelSpecies.sum(x, xOff, len) / len;
         int i = 0;
         FloatVector vm = FloatVector.broadcast(S, mean0);
         float dev = 0f, sq = 0f;
@@ -200,7 +196,7 @@ final class ForwardVectorOps {
         i = 0;
         for (; i <= len - L; i += L) VectorExp.exp(FloatVector.fromArray(S, x, off + i).sub(max)).intoArray(x, off + i);
         for (; i < len; i++) x[off + i] = VectorExp.exp(x[off + i] - max);
-        float inv = 1f / sum(x, off, len);
+        float inv = 1f / KernelSpecies.sum(x, off, len);
         scale(x, off, len, inv);
     }
 

@@ -15,7 +15,7 @@ import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
 /**
  * Q5_0 weights: blocks of 32, {@code f16 d; u32 qh; u8 qs[16]}; element e's fifth bit is bit e of qh (little
  * endian), its low four bits the low (e < 16) or high (e >= 16) nibble of qs[e % 16]; weight = d * (q - 16).
- * The high bits are shifted out per lane in int lanes, then widened to floats.
+ * The fifth bits are OR-ed into int lanes under a mask, then the lanes widened to floats.
  * <p>Choice: float decode + FMA (no int8 variant: see Kernels). Decode (one token) in {@link Q4_0Kernel}'s shape:
  * nibbles from zero-extended int lanes, fifth bits by a masked OR ({@link KernelSpecies#withFifthBits}), the −16 as the block's starting value.
  * Measured on the 2-vCPU Xeon, MatmulProbe best, 512×2048, 1 thread, alternating with the previous byte-shift
