@@ -15,18 +15,20 @@ import static dev.whittle.engine.kernel.KernelSpecies.toInts;
 
 /**
  * Q4_0 weights: blocks of 32, {@code f16 d; u8 qs[16]}; element j is {@code d * ((qs[j] & 15) - 8)} and
- * element j + 16 is {@code d * ((qs[j] >> 4) - 8)}. Bytes are zero-extended to int lanes (low nibble: AND,
- * high nibble: logical shift), converted to float and FMA'd with float activations; the −8 is not applied per
- * lane but folded into each block's starting value from per-block activation sums computed once per matmul.
+ * element j + 16 is {@code d * ((qs[j] >> 4) - 8)}. Bytes are zero-extended to int lanes; the low nibble
+ * (a table permute) and the whole byte (a conversion) are FMA'd with float activations rearranged so that this
+ * equals the two nibbles' products ({@link #nibblePairs}); the −8 is not applied per lane but folded into each
+ * block's starting value from per-block activation sums computed once per matmul.
  * <p>Choice: float decode (int8 variant within noise: see Kernels). Measured decode, 1 thread, MatmulProbe best,
  * weights larger than L3 (45056×2048): 8.9 GB/s against 7.3 GB/s for the previous version that re-centred every
  * lane, in the same session (4096×5632: 8.7 vs 7.9). Offsets kept as L floats per block instead of one made
  * 5632-wide rows run at half speed (activations plus offsets no longer fit the 32 KiB L1).
- * <p>No four-row decode ({@code dot1Rows4}) here, unlike F32 and Q8_0: a four-row version of this loop ran the
- * tinyllama-shape decode at 0.6x (tg32 5.5-6.3 against 8.7-9.9 tok/s, alternating runs), and a two-row one was
- * slower too; both need more live vectors than this body can keep in registers. Re-measured on the 2-vCPU Xeon
- * with the two rows written out in one method (no helper calls): 0.7x (MatmulProbe 512×2048, 1 thread, 5.7
- * against 7.7-8.4 GB/s; 131072×2048, 2 threads, 8.7-9.0 against 12.0-12.5).
+ * <p>Four-row decode ({@link #dot1Rows4}) shares each block's activation and offset loads between rows, and the
+ * activations are rearranged once per matmul ({@link #nibblePairs}) so the high nibble needs no shift. MatmulProbe
+ * 512×2048, 1 thread, in cache: 54 µs row by row, 46 with the rearranged activations, 39.5 with four rows too.
+ * Four adjacent rows streamed from memory ran slower than one (126 against 108 ms over a 600 MB file) because
+ * they share pages and defeat the prefetcher; four rows from segments far apart ({@link FloatRowKernel#STREAMS})
+ * take 54 ms. (An earlier four-row version, before these changes, ran tinyllama decode at 0.6×.)
  * <p>Also measured and not kept: nibbles turned into floats without conversions (OR-ing them into the mantissa
  * of 2^23 and subtracting, the high nibble as the difference of two such floats against x/16), which moves work
  * off the one port that converts: no gain (7.8 against 8.5 GB/s, 512×2048, 1 thread).
@@ -62,24 +64,43 @@ public final class Q4_0Kernel extends FloatRowKernel {
      * Per token and block, c = −(8/L)·Σx over the block ({@link BlockSums}): a block's lane sum started from L
      * lanes of c subtracts the 8 of every nibble at no cost in the inner loop. One float per block, not L: the
      * offsets must leave the activations room in the 32 KiB L1 (with L floats per block, 5632-wide rows ran at
-     * half speed: x 22 KiB + offsets 11 KiB spilled).
+     * half speed: x 22 KiB + offsets 11 KiB spilled). The activations themselves are rearranged as
+     * {@link #nibblePairs} for the dot products.
      */
     @Override
     PreparedInput prepared(float[] x, int n, int cols) {
-        return BlockSums.of(x, n, cols, -8f / L);
+        return new BlockSums(nibblePairs(x), n, cols, BlockSums.of(x, n, cols, -8f / L).sums());
     }
 
     /**
-     * Σ (q − 8)·x over the block at {@code bo}, as L lanes to be summed, starting from the block's offset lanes:
-     * the L bytes are zero-extended to int lanes, so the low nibble is one AND and the high one a logical
-     * shift, with no re-centring (9 vector ops per 32 weights instead of 13).
+     * Byte j of a block holds two weights: lo = its low nibble (element j) and hi = its high nibble (element
+     * j + 16), so the byte's value is v = lo + 16·hi. With a = x[j] and b = x[j + 16] per block,
+     * lo·a + hi·b = lo·(a − b/16) + v·(b/16): the byte's value needs no shift, only a conversion. The result
+     * holds a − b/16 in the first 16 places of each block and b/16 (exact: a power of two) in the last 16.
+     */
+    static float[] nibblePairs(float[] x) {
+        float[] paired = new float[x.length];
+        for (int b = 0; b + BLOCK <= x.length; b += BLOCK) {
+            for (int j = 0; j < 16; j++) {
+                float hi = x[b + 16 + j] * 0.0625f;
+                paired[b + j] = x[b + j] - hi;
+                paired[b + 16 + j] = hi;
+            }
+        }
+        return paired;
+    }
+
+    /**
+     * Σ (q − 8)·x over the block at {@code bo}, as L lanes to be summed, starting from the block's offset lanes,
+     * with x rearranged as {@link #nibblePairs}: the L bytes are zero-extended to int lanes; the low nibble is a
+     * table permute and the whole byte one conversion.
      */
     private static FloatVector blockSum(MemorySegment w, long bo, float[] x, int xb, float[] offsets, int ob) {
         FloatVector s = FloatVector.broadcast(F, offsets[ob]);
         for (int p = 0; p < 16; p += L) {
             IntVector q = (IntVector) loadBytes(w, bo + 2 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
             s = lowNibbles(q).fma(FloatVector.fromArray(F, x, xb + p), s);
-            s = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, xb + 16 + p), s);
+            s = ((FloatVector) q.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, xb + 16 + p), s);
         }
         return s;
     }
@@ -109,6 +130,58 @@ public final class Q4_0Kernel extends FloatRowKernel {
     }
 
     /**
+     * Four rows against one token, sharing each block's activation and offset loads: per row and block 3 loads
+     * (quants, scale bits, scale table) instead of 6. Streaming weights from memory, loads are what limits a
+     * core here, not arithmetic. Per row exactly the operations and order of {@link #dot1} (even blocks in one
+     * chain, odd in the other), so results match it bit for bit.
+     */
+    @Override
+    void dot1Rows4(MemorySegment w, long rowOff, long rowStride, int cols, PreparedInput in, float[] out, int r,
+                   int outStride) {
+        BlockSums oi = (BlockSums) in;
+        float[] x = oi.floats();
+        float[] offsets = oi.sums();
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a0 = z, a1 = z, a2 = z, a3 = z, o0 = z, o1 = z, o2 = z, o3 = z;
+        long r1 = rowStride, r2 = 2 * rowStride, r3 = 3 * rowStride;
+        int blocks = cols / BLOCK;
+        for (int b = 0; b < blocks; b++) {
+            long bo = rowOff + (long) b * BLOCK_BYTES;
+            int xb = b * BLOCK;
+            FloatVector s0 = FloatVector.broadcast(F, offsets[b]), s1 = s0, s2 = s0, s3 = s0;
+            for (int p = 0; p < 16; p += L) {
+                FloatVector xl = FloatVector.fromArray(F, x, xb + p), xh = FloatVector.fromArray(F, x, xb + 16 + p);
+                long qo = bo + 2 + p;
+                IntVector q0 = (IntVector) loadBytes(w, qo).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                IntVector q1 = (IntVector) loadBytes(w, qo + r1).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                IntVector q2 = (IntVector) loadBytes(w, qo + r2).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                IntVector q3 = (IntVector) loadBytes(w, qo + r3).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                s0 = ((FloatVector) q0.convert(VectorOperators.I2F, 0)).fma(xh, lowNibbles(q0).fma(xl, s0));
+                s1 = ((FloatVector) q1.convert(VectorOperators.I2F, 0)).fma(xh, lowNibbles(q1).fma(xl, s1));
+                s2 = ((FloatVector) q2.convert(VectorOperators.I2F, 0)).fma(xh, lowNibbles(q2).fma(xl, s2));
+                s3 = ((FloatVector) q3.convert(VectorOperators.I2F, 0)).fma(xh, lowNibbles(q3).fma(xl, s3));
+            }
+            FloatVector d0 = FloatVector.broadcast(F, Halfs.half(w, bo)), d1 = FloatVector.broadcast(F, Halfs.half(w, bo + r1));
+            FloatVector d2 = FloatVector.broadcast(F, Halfs.half(w, bo + r2)), d3 = FloatVector.broadcast(F, Halfs.half(w, bo + r3));
+            if ((b & 1) == 0) {
+                a0 = s0.fma(d0, a0);
+                a1 = s1.fma(d1, a1);
+                a2 = s2.fma(d2, a2);
+                a3 = s3.fma(d3, a3);
+            } else {
+                o0 = s0.fma(d0, o0);
+                o1 = s1.fma(d1, o1);
+                o2 = s2.fma(d2, o2);
+                o3 = s3.fma(d3, o3);
+            }
+        }
+        out[r] = KernelSpecies.sum(a0.add(o0));
+        out[r + outStride] = KernelSpecies.sum(a1.add(o1));
+        out[r + 2 * outStride] = KernelSpecies.sum(a2.add(o2));
+        out[r + 3 * outStride] = KernelSpecies.sum(a3.add(o3));
+    }
+
+    /**
      * Four tokens sharing each decoded block; per token exactly the operations and order of {@link #dot1}, so
      * results match it bit for bit.
      */
@@ -130,13 +203,13 @@ public final class Q4_0Kernel extends FloatRowKernel {
             FloatVector s2 = FloatVector.broadcast(F, o[ob + 2 * ostride]), s3 = FloatVector.broadcast(F, o[ob + 3 * ostride]);
             for (int p = 0; p < 16; p += L) {
                 IntVector q = (IntVector) loadBytes(w, bo + 2 + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
-                FloatVector lo = (FloatVector) q.and(15).convert(VectorOperators.I2F, 0);
-                FloatVector hi = (FloatVector) q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
+                FloatVector lo = lowNibbles(q);
+                FloatVector v = (FloatVector) q.convert(VectorOperators.I2F, 0);
                 int xl = xb + p, xh = xb + 16 + p;
-                s0 = hi.fma(FloatVector.fromArray(F, x, xh), lo.fma(FloatVector.fromArray(F, x, xl), s0));
-                s1 = hi.fma(FloatVector.fromArray(F, x, xh + cols), lo.fma(FloatVector.fromArray(F, x, xl + cols), s1));
-                s2 = hi.fma(FloatVector.fromArray(F, x, xh + 2 * cols), lo.fma(FloatVector.fromArray(F, x, xl + 2 * cols), s2));
-                s3 = hi.fma(FloatVector.fromArray(F, x, xh + 3 * cols), lo.fma(FloatVector.fromArray(F, x, xl + 3 * cols), s3));
+                s0 = v.fma(FloatVector.fromArray(F, x, xh), lo.fma(FloatVector.fromArray(F, x, xl), s0));
+                s1 = v.fma(FloatVector.fromArray(F, x, xh + cols), lo.fma(FloatVector.fromArray(F, x, xl + cols), s1));
+                s2 = v.fma(FloatVector.fromArray(F, x, xh + 2 * cols), lo.fma(FloatVector.fromArray(F, x, xl + 2 * cols), s2));
+                s3 = v.fma(FloatVector.fromArray(F, x, xh + 3 * cols), lo.fma(FloatVector.fromArray(F, x, xl + 3 * cols), s3));
             }
             FloatVector d = FloatVector.broadcast(F, Halfs.half(w, bo));
             FloatVector n0 = s0.fma(d, b0), n1 = s1.fma(d, b1), n2 = s2.fma(d, b2), n3 = s3.fma(d, b3);

@@ -65,11 +65,12 @@ public final class Q8_0Kernel extends PlainFloatRowKernel {
      * results): four read streams keep more cache-line fills in flight than one.
      */
     @Override
-    void dot1Rows4(MemorySegment w, long rowOff, long rowBytes, int cols, PreparedInput in, float[] out, int r) {
+    void dot1Rows4(MemorySegment w, long rowOff, long rowStride, int cols, PreparedInput in, float[] out, int r,
+                   int outStride) {
         float[] x = in.floats();
         FloatVector z = FloatVector.zero(F);
         FloatVector a0 = z, a1 = z, a2 = z, a3 = z, o0 = z, o1 = z, o2 = z, o3 = z;
-        long r1 = rowBytes, r2 = 2 * rowBytes, r3 = 3 * rowBytes;
+        long r1 = rowStride, r2 = 2 * rowStride, r3 = 3 * rowStride;
         int blocks = cols / BLOCK;
         for (int b = 0; b < blocks; b++) {
             long bo = rowOff + (long) b * BLOCK_BYTES;
@@ -98,9 +99,9 @@ public final class Q8_0Kernel extends PlainFloatRowKernel {
             }
         }
         out[r] = KernelSpecies.sum(a0.add(o0));
-        out[r + 1] = KernelSpecies.sum(a1.add(o1));
-        out[r + 2] = KernelSpecies.sum(a2.add(o2));
-        out[r + 3] = KernelSpecies.sum(a3.add(o3));
+        out[r + outStride] = KernelSpecies.sum(a1.add(o1));
+        out[r + 2 * outStride] = KernelSpecies.sum(a2.add(o2));
+        out[r + 3 * outStride] = KernelSpecies.sum(a3.add(o3));
     }
 
     /** Same per-token order as {@link #dot1} (block sums, even/odd block accumulators), so results match it bit for bit. */

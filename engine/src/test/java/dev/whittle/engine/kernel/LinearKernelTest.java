@@ -85,7 +85,7 @@ class LinearKernelTest {
     @MethodSource("types")
     void resultsIdenticalForOneTwoThreeThreads(DType type) {
         int rows = 97, cols = colsFor(type);
-        for (int n : new int[] {7, 21, 70}) threadCountDoesNotChange(type, rows, cols, n);
+        for (int n : new int[] {1, 7, 21, 70}) threadCountDoesNotChange(type, rows, cols, n);
     }
 
     private static void threadCountDoesNotChange(DType type, int rows, int cols, int n) {
