@@ -21,6 +21,8 @@ import static dev.whittle.engine.kernel.KernelSpecies.lowNibbles;
  * to floats ({@link #decodeRow}). Measured on the 2-vCPU Xeon, MatmulProbe best, 512×2048 (in cache),
  * 1 thread, alternating with the previous per-weight decode: 5.3-5.5 against 3.5-4.1 GB/s; tinyllama-shape
  * tg32 on 2 threads 10.0-11.1 against 7.3-9.8 tok/s (three alternating rounds).
+ * <p>Two rows at a time ({@link #dot2}) share the activation loads: MatmulProbe over a 560 MB file, 1 thread,
+ * 8.5 against 7.6 GB/s (in cache 61.5 against 63-64 µs); tinyllama-shape tg32 28.0 against 22.6 tok/s.
  */
 public final class Q4_KKernel extends FloatRowKernel {
     private static final VectorSpecies<Float> F = KernelSpecies.F;
@@ -96,6 +98,67 @@ public final class Q4_KKernel extends FloatRowKernel {
             }
         }
         return KernelSpecies.sum(lo.add(hi).add(mn));
+    }
+
+    /**
+     * Four rows as two pairs ({@link #dot2}); results bit-identical to {@link #dot1}.
+     */
+    @Override
+    void dot1Rows4(MemorySegment w, long rowOff, long rowStride, int cols, PreparedInput in, float[] out, int r,
+                   int outStride) {
+        SuperBlockSums si = (SuperBlockSums) in;
+        dot2(w, rowOff, rowOff + rowStride, cols, si.floats(), si.sums(), out, r, outStride);
+        dot2(w, rowOff + 2 * rowStride, rowOff + 3 * rowStride, cols, si.floats(), si.sums(), out, r + 2 * outStride, outStride);
+    }
+
+    /**
+     * Rows at {@code ra} and {@code rb} against token 0, sharing the activation loads; per row exactly
+     * {@link #dot1}'s operations and order. Results to {@code out[r]} and {@code out[r + outStride]}. A method of
+     * its own so its body gets C2's whole node budget, and the two scale unpackings share one call site: written
+     * out twice, in one method or in this one, they pushed it past the budget and every vector was boxed (7×
+     * slower).
+     */
+    private static void dot2(MemorySegment w, long ra, long rb, int cols, float[] x, float[] sums, float[] out, int r,
+                             int outStride) {
+        float[] sa = new float[16], sb = new float[16];
+        int blocks = cols / BLOCK;
+        FloatVector z = FloatVector.zero(F);
+        FloatVector loA = z, hiA = z, mnA = z, loB = z, hiB = z, mnB = z;
+        for (int b = 0; b < blocks; b++) {
+            long ba = ra + (long) b * BLOCK_BYTES, bb = rb + (long) b * BLOCK_BYTES;
+            int xb = b * BLOCK;
+            for (int k2 = 0; k2 < 2; k2++) {
+                long bk = k2 == 0 ? ba : bb;
+                KQuants.unpack(w.get(KQuants.LE_LONG, bk + 4), w.get(Halfs.LE_INT, bk + 12), Halfs.half(w, bk), Halfs.half(w, bk + 2), k2 == 0 ? sa : sb);
+            }
+            int so = b * SuperBlockSums.STRIDE;
+            for (int k = 0; k < 16; k += L) {
+                FloatVector sv = FloatVector.fromArray(F, sums, so + k);
+                mnA = FloatVector.fromArray(F, sa, k).fma(sv, mnA);
+                mnB = FloatVector.fromArray(F, sb, k).fma(sv, mnB);
+            }
+            int c = 0;
+            for (int left = 0b1111; left != 0; left >>>= 1, c++) { // uncounted: see dot1
+                int xc = xb + 64 * c;
+                FloatVector tlA = z, thA = z, tlB = z, thB = z;
+                for (int p = 0; p < 32; p += L) {
+                    FloatVector xl = FloatVector.fromArray(F, x, xc + p), xh = FloatVector.fromArray(F, x, xc + 32 + p);
+                    IntVector qa = (IntVector) loadBytes(w, ba + QS + 32 * c + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                    IntVector qb = (IntVector) loadBytes(w, bb + QS + 32 * c + p).convertShape(VectorOperators.ZERO_EXTEND_B2I, KernelSpecies.I, 0);
+                    tlA = lowNibbles(qa).fma(xl, tlA);
+                    thA = ((FloatVector) qa.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(xh, thA);
+                    tlB = lowNibbles(qb).fma(xl, tlB);
+                    thB = ((FloatVector) qb.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(xh, thB);
+                }
+                int sc = 2 * (c & 3);
+                loA = tlA.fma(FloatVector.broadcast(F, sa[sc]), loA);
+                hiA = thA.fma(FloatVector.broadcast(F, sa[sc + 1]), hiA);
+                loB = tlB.fma(FloatVector.broadcast(F, sb[sc]), loB);
+                hiB = thB.fma(FloatVector.broadcast(F, sb[sc + 1]), hiB);
+            }
+        }
+        out[r] = KernelSpecies.sum(loA.add(hiA).add(mnA));
+        out[r + outStride] = KernelSpecies.sum(loB.add(hiB).add(mnB));
     }
 
     /** Per token exactly {@link #dot1}'s operations and order, so results match it bit for bit. */
