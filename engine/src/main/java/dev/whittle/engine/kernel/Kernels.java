@@ -25,10 +25,16 @@ import java.util.Map;
  * F16 28.9 → 28.1, BF16 38.1 → 39.5, Q8_0 19.5 → 21.4, Q4_0 8.1 → 10.3 (other runs up to 12.2), Q4_1 8.6,
  * Q5_0 7.0, Q5_1 7.4 (unchanged), Q4_K 3.5 → 5.2, Q5_K 1.1 → 5.8, Q6_K 3.4 → 6.7 GB/s of weights.
  * On the Xeon (1 thread, best of runs, in cache / weights far larger than cache): F32 28 / 12 GB/s, Q8_0
- * 11.4 / 5.7, Q4_0 7.8 / 5.3, Q4_K 3.9 / 3.2. Float types run at memory speed; the quantized ones are bound by
- * decode work (about 9-10 vector ops per 32 weights, see Q4_0Kernel), and from memory also by how few cache-line fills one
- * such slow stream keeps in flight: F32, F16 and Q8_0 therefore stream four rows at once
- * ({@link FloatRowKernel#dot1Rows4}); Q4_0's body has no registers to spare for that (measured 0.6×).
+ * 11.4 / 5.7, Q4_0 7.8 / 5.3, Q4_K 3.9 / 3.2 (figures before the change below). Float types run at memory speed;
+ * the quantized ones are bound by decode work (about 9-10 vector ops per 32 weights, see Q4_0Kernel), and from
+ * memory they were bound by the L2 prefetcher: it follows one stream per 4 KiB page, so one short row at a time,
+ * or four adjacent 1152-byte rows sharing pages, left it few lines in flight. (It looked as if arithmetic and
+ * memory transfers added up instead of overlapping; software touches ahead and huge pages changed nothing.)
+ * Decode now reads each thread's rows as eight segments side by side ({@link FloatRowKernel#STREAMS}), four or
+ * two rows at a time where a kernel shares activation loads between rows ({@link FloatRowKernel#dot1Rows4}).
+ * From memory, 1 thread, GB/s, before → after: Q4_0 5.9 → 11.8, Q8_0 6.9 → 12.5, Q4_K 5.9 → 8.5, BF16 9.2 → 12.5.
+ * Q5_K and Q6_K two rows at a time were 2-2.5× slower (past C2's node budget); they read their segments one
+ * row after another, which already helps (Q4_K that way: 7.2).
  * Kernel bodies must stay small: past C2's inlining node budget the Vector API helpers are not inlined and every
  * vector is boxed (that made Q5_K 10× slower than Q4_K; writing Q4_K's four sub-block pairs out made it 6×
  * slower). Loops nested inside the block loop must not be counted loops C2 range-checks: it sets up their
