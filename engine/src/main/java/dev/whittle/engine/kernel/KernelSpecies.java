@@ -33,7 +33,8 @@ public final class KernelSpecies {
 
     /** Byte species holding at least L lanes: conversions from it to {@link #F} take part 0 only, which the JIT intrinsifies (other parts fall back to slow Java code). */
     static final VectorSpecies<Byte> BL = L >= 16 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
-    private static final VectorMask<Byte> BL_FIRST = BL.indexInRange(0, L);
+    /** The first L lanes of {@link #BL}, for the 4-lane species (loads must not read past a block). */
+    static final VectorMask<Byte> BL_FIRST = BL.indexInRange(0, L);
 
     private KernelSpecies() {}
 
