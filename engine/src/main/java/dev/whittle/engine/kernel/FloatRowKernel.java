@@ -119,11 +119,22 @@ abstract class FloatRowKernel implements LinearKernel {
     /**
      * One token against four rows {@code rowStride} bytes apart, results to {@code out[r + k * outStride]} for
      * k = 0..3; each must equal {@link #dot1} of its row bit for bit. Kernels override it to read the four rows
-     * together, sharing the activation loads; this default reads them one after the other.
+     * together, sharing the activation loads; this default takes them in pairs ({@link #dot1Rows2}).
      */
     void dot1Rows4(MemorySegment w, long rowOff, long rowStride, int cols, PreparedInput in, float[] out, int r,
                    int outStride) {
-        for (int k = 0; k < 4; k++) out[r + k * outStride] = dot1(w, rowOff + k * rowStride, cols, in, 0);
+        dot1Rows2(w, rowOff, rowOff + rowStride, cols, in, out, r, outStride);
+        dot1Rows2(w, rowOff + 2 * rowStride, rowOff + 3 * rowStride, cols, in, out, r + 2 * outStride, outStride);
+    }
+
+    /**
+     * One token against the rows at {@code ra} and {@code rb}, results to {@code out[r]} and
+     * {@code out[r + outStride]}, each equal to {@link #dot1} of its row bit for bit. Kernels whose body has room
+     * for two rows but not four override it; this default reads them one after the other.
+     */
+    void dot1Rows2(MemorySegment w, long ra, long rb, int cols, PreparedInput in, float[] out, int r, int outStride) {
+        out[r] = dot1(w, ra, cols, in, 0);
+        out[r + outStride] = dot1(w, rb, cols, in, 0);
     }
 
     /**

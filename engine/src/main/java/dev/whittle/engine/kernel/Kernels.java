@@ -31,10 +31,11 @@ import java.util.Map;
  * or four adjacent 1152-byte rows sharing pages, left it few lines in flight. (It looked as if arithmetic and
  * memory transfers added up instead of overlapping; software touches ahead and huge pages changed nothing.)
  * Decode now reads each thread's rows as eight segments side by side ({@link FloatRowKernel#STREAMS}), four or
- * two rows at a time where a kernel shares activation loads between rows ({@link FloatRowKernel#dot1Rows4}).
+ * two rows at a time where a kernel shares activation loads between rows ({@link FloatRowKernel#dot1Rows4},
+ * {@link FloatRowKernel#dot1Rows2}).
  * From memory, 1 thread, GB/s, before → after: Q4_0 5.9 → 11.8, Q8_0 6.9 → 12.5, Q4_K 5.9 → 8.5, BF16 9.2 → 12.5.
  * Q4_K, Q5_K and Q6_K read two rows at a time; written naively that passed C2's node budget and ran 2-7× slower
- * boxed (see Q6_KKernel.dot2). Kernels without a multi-row body read their segments one row after another, which
+ * boxed (see Q6_KKernel.dot1Rows2). Kernels without a multi-row body read their segments one row after another, which
  * already helps (Q4_K that way: 7.2).
  * Kernel bodies must stay small: past C2's inlining node budget the Vector API helpers are not inlined and every
  * vector is boxed (that made Q5_K 10× slower than Q4_K; writing Q4_K's four sub-block pairs out made it 6×

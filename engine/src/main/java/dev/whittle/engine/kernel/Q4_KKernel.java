@@ -21,7 +21,7 @@ import static dev.whittle.engine.kernel.KernelSpecies.lowNibbles;
  * to floats ({@link #decodeRow}). Measured on the 2-vCPU Xeon, MatmulProbe best, 512×2048 (in cache),
  * 1 thread, alternating with the previous per-weight decode: 5.3-5.5 against 3.5-4.1 GB/s; tinyllama-shape
  * tg32 on 2 threads 10.0-11.1 against 7.3-9.8 tok/s (three alternating rounds).
- * <p>Two rows at a time ({@link #dot2}) share the activation loads: MatmulProbe over a 560 MB file, 1 thread,
+ * <p>Two rows at a time ({@link #dot1Rows2}) share the activation loads: MatmulProbe over a 560 MB file, 1 thread,
  * 8.5 against 7.6 GB/s (in cache 61.5 against 63-64 µs); tinyllama-shape tg32 28.0 against 22.6 tok/s.
  */
 public final class Q4_KKernel extends FloatRowKernel {
@@ -101,25 +101,16 @@ public final class Q4_KKernel extends FloatRowKernel {
     }
 
     /**
-     * Four rows as two pairs ({@link #dot2}); results bit-identical to {@link #dot1}.
-     */
-    @Override
-    void dot1Rows4(MemorySegment w, long rowOff, long rowStride, int cols, PreparedInput in, float[] out, int r,
-                   int outStride) {
-        SuperBlockSums si = (SuperBlockSums) in;
-        dot2(w, rowOff, rowOff + rowStride, cols, si.floats(), si.sums(), out, r, outStride);
-        dot2(w, rowOff + 2 * rowStride, rowOff + 3 * rowStride, cols, si.floats(), si.sums(), out, r + 2 * outStride, outStride);
-    }
-
-    /**
      * Rows at {@code ra} and {@code rb} against token 0, sharing the activation loads; per row exactly
      * {@link #dot1}'s operations and order. Results to {@code out[r]} and {@code out[r + outStride]}. A method of
      * its own so its body gets C2's whole node budget, and the two scale unpackings share one call site: written
      * out twice, in one method or in this one, they pushed it past the budget and every vector was boxed (7×
      * slower).
      */
-    private static void dot2(MemorySegment w, long ra, long rb, int cols, float[] x, float[] sums, float[] out, int r,
-                             int outStride) {
+    @Override
+    void dot1Rows2(MemorySegment w, long ra, long rb, int cols, PreparedInput in, float[] out, int r, int outStride) {
+        SuperBlockSums si = (SuperBlockSums) in; // always: this kernel prepared it
+        float[] x = si.floats(), sums = si.sums();
         float[] sa = new float[16], sb = new float[16];
         int blocks = cols / BLOCK;
         FloatVector z = FloatVector.zero(F);

@@ -20,7 +20,7 @@ import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
  * scale and min per sub-block, not per weight. Measured on the 2-vCPU Xeon, MatmulProbe best, 1 thread,
  * alternating with the previous per-weight decode: 512×2048 4.6-4.8 against 3.3 GB/s; prefill-32 2048×2048
  * 12.5-13.7 against 17.8-19.8 ms (the rows are now decoded with vectors, not block by block in scalar code).
- * <p>Two rows at a time ({@link #dot2}), 1 thread, MatmulProbe best: over a 1.1 GB file 6.8 against 6.3 GB/s;
+ * <p>Two rows at a time ({@link #dot1Rows2}), 1 thread, MatmulProbe best: over a 1.1 GB file 6.8 against 6.3 GB/s;
  * in cache (512×2048) 95 against 92 µs.
  */
 public final class Q5_KKernel extends FloatRowKernel {
@@ -95,22 +95,15 @@ public final class Q5_KKernel extends FloatRowKernel {
         return KernelSpecies.sum(lo.add(hi).add(mn));
     }
 
-    /** Four rows as two pairs ({@link #dot2}); results bit-identical to {@link #dot1}. */
-    @Override
-    void dot1Rows4(MemorySegment w, long rowOff, long rowStride, int cols, PreparedInput in, float[] out, int r,
-                   int outStride) {
-        SuperBlockSums si = (SuperBlockSums) in;
-        dot2(w, rowOff, rowOff + rowStride, cols, si.floats(), si.sums(), out, r, outStride);
-        dot2(w, rowOff + 2 * rowStride, rowOff + 3 * rowStride, cols, si.floats(), si.sums(), out, r + 2 * outStride, outStride);
-    }
-
     /**
      * Rows at {@code ra} and {@code rb} against token 0, sharing the activation loads; per row exactly
      * {@link #dot1}'s operations and order. Results to {@code out[r]} and {@code out[r + outStride]}. Kept within
-     * C2's node budget as Q6_KKernel.dot2 is: one scale-unpacking call site, byte loads written as the JDK calls.
+     * C2's node budget as Q6_KKernel.dot1Rows2 is: one scale-unpacking call site, byte loads as the JDK's calls.
      */
-    private static void dot2(MemorySegment w, long ra, long rb, int cols, float[] x, float[] sums, float[] out, int r,
-                             int outStride) {
+    @Override
+    void dot1Rows2(MemorySegment w, long ra, long rb, int cols, PreparedInput in, float[] out, int r, int outStride) {
+        SuperBlockSums si = (SuperBlockSums) in; // always: this kernel prepared it
+        float[] x = si.floats(), sums = si.sums();
         float[] sa = new float[16], sb = new float[16];
         int blocks = cols / BLOCK;
         FloatVector z = FloatVector.zero(F), loA = z, hiA = z, mnA = z, loB = z, hiB = z, mnB = z;

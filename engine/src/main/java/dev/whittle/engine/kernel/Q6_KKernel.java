@@ -22,7 +22,7 @@ import static dev.whittle.engine.kernel.KernelSpecies.loadBytes;
  * a half from one load each of ql and qh and applies the −32 through sub-block sums ({@link #dot1}). Measured on
  * the 2-vCPU Xeon, MatmulProbe best, 512×2048 (in cache), 1 thread, alternating with the previous version:
  * 5.9-6.2 against 3.3-3.6 GB/s; prefill-32 2048×2048 unchanged (13.0 against 13.9 ms, noise).
- * <p>Two rows at a time ({@link #dot2}), 1 thread, MatmulProbe best: 512×2048 in cache 69.7 against 81.8 µs;
+ * <p>Two rows at a time ({@link #dot1Rows2}), 1 thread, MatmulProbe best: 512×2048 in cache 69.7 against 81.8 µs;
  * over a 1.1 GB file 8.7 against 6.8 GB/s. tinyllama-shape Q4_K_M (Q4_K and Q6_K) tg32: 21.5-22.2 against
  * 19.7-20.1 tok/s.
  */
@@ -115,15 +115,6 @@ public final class Q6_KKernel extends FloatRowKernel {
         return KernelSpecies.sum(even.add(odd).add(centre.mul(-32f)));
     }
 
-    /** Four rows as two pairs ({@link #dot2}); results bit-identical to {@link #dot1}. */
-    @Override
-    void dot1Rows4(MemorySegment w, long rowOff, long rowStride, int cols, PreparedInput in, float[] out, int r,
-                   int outStride) {
-        SuperBlockSums si = (SuperBlockSums) in;
-        dot2(w, rowOff, rowOff + rowStride, cols, si.floats(), si.sums(), out, r, outStride);
-        dot2(w, rowOff + 2 * rowStride, rowOff + 3 * rowStride, cols, si.floats(), si.sums(), out, r + 2 * outStride, outStride);
-    }
-
     /**
      * Rows at {@code ra} and {@code rb} against token 0, sharing the activation loads; per row exactly
      * {@link #dot1}'s operations and order. Results to {@code out[r]} and {@code out[r + outStride]}. Written to
@@ -131,8 +122,10 @@ public final class Q6_KKernel extends FloatRowKernel {
      * (force-inlined) calls. Through {@code loadBytes} the second row's loads passed the budget, were not inlined,
      * and the vectors were boxed (2.5× slower than one row at a time).
      */
-    private static void dot2(MemorySegment w, long ra, long rb, int cols, float[] x, float[] sums, float[] out, int r,
-                             int outStride) {
+    @Override
+    void dot1Rows2(MemorySegment w, long ra, long rb, int cols, PreparedInput in, float[] out, int r, int outStride) {
+        SuperBlockSums si = (SuperBlockSums) in; // always: this kernel prepared it
+        float[] x = si.floats(), sums = si.sums();
         float[] sa = new float[16], sb = new float[16];
         int blocks = cols / BLOCK;
         FloatVector z = FloatVector.zero(F), evenA = z, oddA = z, centreA = z, evenB = z, oddB = z, centreB = z;
