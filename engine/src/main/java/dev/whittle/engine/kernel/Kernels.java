@@ -42,8 +42,8 @@ import java.util.Map;
  * slower). Loops nested inside the block loop must not be counted loops C2 range-checks: it sets up their
  * bounds on every block (see Q4_KKernel.dot1; the K-quants ran 1.1-1.15× faster in cache without it).
  * <p>Against llama.cpp on the same Xeon (2026-12-06, same run, tinyllama shape, 2 threads, after the streamed
- * rows): with its sapphirerapids backend (AMX int8 tiles) the quantized types run at 0.38-0.39× its prefill and
- * 0.82-0.90× its decode; with that backend excluded (zen4: AVX-512 VNNI) at 0.66-1.21× and 0.97-1.47×
+ * rows): with its sapphirerapids backend (AMX int8 tiles) the quantized types run at 0.38-0.40× its prefill and
+ * 0.80-1.00× its decode; with that backend excluded (zen4: AVX-512 VNNI) at 0.67-1.20× and 1.04-1.52×
  * ({@code whittle bench --vs-llama-cpp --llama-cpp-exclude sapphirerapids}; bench/kernel-benchmarks.md).
  * <p><b>Prefill</b> (16 tokens or more) decodes panels of rows to floats and runs {@link PanelGemm}: about
  * 100 GFLOP/s per core at 128 tokens on the Xeon (MatmulProbe, 2048×2048, best), 60 % of its FMA peak, for
