@@ -58,11 +58,11 @@ abstract class FloatRowKernel implements LinearKernel {
     @Override
     public final PreparedInput prepare(DType weightType, float[] x, int n, int cols) {
         KernelChecks.checkPrepare(this, weightType, x, n, cols);
-        return n >= PANEL_MIN_TOKENS ? new PanelInput(x, n, cols, PanelGemm.transpose(x, n, cols)) : prepared(x, n, cols);
+        return n >= PANEL_MIN_TOKENS ? new PanelInput(x, n, cols, DecodedRowGemm.pack(x, n, cols)) : prepared(x, n, cols);
     }
 
     /** Activations for the panel path: the floats plus their transpose, built once and shared by all threads. */
-    record PanelInput(float[] floats, int n, int cols, PanelGemm.Transposed transposed) implements PreparedInput {}
+    record PanelInput(float[] floats, int n, int cols, DecodedRowGemm.Activations packed) implements PreparedInput {}
 
     /** The activations as the dot products want them; kernels that precompute something per matmul override it. */
     PreparedInput prepared(float[] x, int n, int cols) {
@@ -95,7 +95,7 @@ abstract class FloatRowKernel implements LinearKernel {
             return;
         }
         if (n >= PANEL_MIN_TOKENS) {
-            panelMultiply(weights, rowBytes, rows, cols, ((PanelInput) in).transposed(), out, rowStart, rowEnd);
+            panelMultiply(weights, rowBytes, rows, cols, ((PanelInput) in).packed(), out, rowStart, rowEnd);
             return;
         }
         int rowBlock = (int) Math.max(1, ROW_BLOCK_BYTES / rowBytes);
@@ -145,28 +145,17 @@ abstract class FloatRowKernel implements LinearKernel {
                        int outStride);
 
     /** Tokens from which a matmul decodes weight panels to floats and runs the register-blocked GEMM. */
-    static final int PANEL_MIN_TOKENS = 16;
+    static final int PANEL_MIN_TOKENS = DecodedRowGemm.MIN_TOKENS;
     /**
-     * Prefill for many tokens: each panel of weight rows is decoded to floats once and multiplied with every
-     * token by {@link PanelGemm}, so the decode cost is spread over all n tokens instead of four. Each output is
-     * PanelGemm's single fma chain (independent of the split over rows or threads), which differs from
-     * {@link #dot1}'s order in the last bits: batched and single-token results agree to float rounding.
+     * Prefill for many tokens ({@link DecodedRowGemm}): each panel of weight rows is decoded to floats once and
+     * multiplied with every token by {@link PanelGemm}, so the decode cost is spread over all n tokens instead of
+     * four. Each output is PanelGemm's single fma chain (independent of the split over rows or threads), which
+     * differs from {@link #dot1}'s order in the last bits: batched and single-token results agree to float
+     * rounding.
      */
-    private void panelMultiply(MemorySegment w, long rowBytes, int rows, int cols, PanelGemm.Transposed x,
+    private void panelMultiply(MemorySegment w, long rowBytes, int rows, int cols, DecodedRowGemm.Activations x,
                                float[] out, int rowStart, int rowEnd) {
-        int stride = x.stride(), n = x.n();
-        float[] panel = new float[PanelGemm.PANEL_ROWS * cols];
-        float[] ct = new float[PanelGemm.PANEL_ROWS * stride];
-        for (int r0 = rowStart; r0 < rowEnd; r0 += PanelGemm.PANEL_ROWS) {
-            int pr = Math.min(PanelGemm.PANEL_ROWS, rowEnd - r0);
-            for (int k = 0; k < pr; k++) decodeRow(w, (r0 + k) * rowBytes, cols, panel, k * cols);
-            PanelGemm.multiply(panel, pr, cols, x, ct);
-            // token-major so the writes run along out's rows; the strided reads stay within ct, which is in L1
-            for (int t = 0; t < n; t++) {
-                int dst = t * rows + r0;
-                for (int k = 0; k < pr; k++) out[dst + k] = ct[k * stride + t];
-            }
-        }
+        DecodedRowGemm.multiply((r, dst, off) -> decodeRow(w, r * rowBytes, cols, dst, off), rows, x, out, rowStart, rowEnd);
     }
 
     /** Decodes one weight row of {@code cols} elements into {@code dst[dstOff ..]}. */

@@ -1,6 +1,7 @@
 package dev.whittle.engine.intq;
 
 import dev.whittle.core.intq.GroupedIntWeight;
+import dev.whittle.engine.kernel.DecodedRowGemm;
 import dev.whittle.core.intq.IntQuantizer;
 import dev.whittle.core.intq.IntScheme;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,7 +28,7 @@ class GroupedIntKernelTest {
         try (Arena arena = Arena.ofConfined()) {
             GroupedIntWeight g = IntQuantizer.quantize("w", rows, cols,
                     (r, dst) -> System.arraycopy(w, r * cols, dst, 0, cols), IntScheme.of(bits, group, sym), arena);
-            for (int n : new int[] {1, 3, 5}) {
+            for (int n : new int[] {1, 3, 5, DecodedRowGemm.MIN_TOKENS + 5}) { // the last: the panel GEMM path
                 float[] x = new float[n * cols];
                 for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
                 float[] ref = new float[n * rows];
@@ -51,7 +52,7 @@ class GroupedIntKernelTest {
                         assertEquals(Float.floatToIntBits(whole[i]), Float.floatToIntBits(vec[i]), "row split changed a result");
                     }
                 }
-                if (n > 1) { // the batch does not change a token's result
+                if (n > 1 && n < DecodedRowGemm.MIN_TOKENS) { // the batch does not change a token's result
                     float[] one = new float[rows];
                     float[] x1 = java.util.Arrays.copyOfRange(x, cols, 2 * cols);
                     GroupedIntKernel.multiply(g, GroupedIntKernel.prepare(g, x1, 1), one, 0, rows);

@@ -1,0 +1,64 @@
+package dev.whittle.engine.kernel;
+
+/**
+ * Prefill for many tokens over weight rows decoded to floats by the caller: each panel of {@link PanelGemm#PANEL_ROWS}
+ * rows is decoded once and multiplied with every token by the register-blocked {@link PanelGemm}. The GGUF block
+ * kernels ({@link FloatRowKernel}) and formats outside them (compressed-tensors integers) share this loop.
+ * Results follow {@link PanelGemm}'s contract: they do not depend on how threads split the rows.
+ */
+public final class DecodedRowGemm {
+    /** Tokens from which decoding rows to floats once pays for itself. */
+    public static final int MIN_TOKENS = 16;
+
+    private DecodedRowGemm() {}
+
+    /** Decodes weight row {@code row} ({@code cols} floats) into {@code dst[off ..]}. */
+    @FunctionalInterface
+    public interface RowDecoder {
+        void decode(int row, float[] dst, int off);
+    }
+
+    /** Activations packed for the GEMM: built once per matmul, shared (read-only) by every thread. */
+    public static final class Activations {
+        final PanelGemm.Transposed packed;
+
+        private Activations(PanelGemm.Transposed packed) {
+            this.packed = packed;
+        }
+
+        public int n() {
+            return packed.n();
+        }
+
+        public int cols() {
+            return packed.cols();
+        }
+    }
+
+    /** Packs n tokens of {@code cols} activations, x being [n × cols] row-major. */
+    public static Activations pack(float[] x, int n, int cols) {
+        if (x.length < (long) n * cols) throw new IllegalArgumentException("activations hold " + x.length + " floats, need " + (long) n * cols);
+        return new Activations(PanelGemm.transpose(x, n, cols));
+    }
+
+    /**
+     * {@code out[t * rows + r] = row(r) · x[t]} for every token and rows [rowStart, rowEnd) of a matrix of
+     * {@code rows} rows, decoding each row through {@code decoder} once.
+     */
+    public static void multiply(RowDecoder decoder, int rows, Activations x, float[] out, int rowStart, int rowEnd) {
+        PanelGemm.Transposed xt = x.packed;
+        int cols = xt.cols(), stride = xt.stride(), n = xt.n();
+        float[] panel = new float[PanelGemm.PANEL_ROWS * cols];
+        float[] ct = new float[PanelGemm.PANEL_ROWS * stride];
+        for (int r0 = rowStart; r0 < rowEnd; r0 += PanelGemm.PANEL_ROWS) {
+            int pr = Math.min(PanelGemm.PANEL_ROWS, rowEnd - r0);
+            for (int k = 0; k < pr; k++) decoder.decode(r0 + k, panel, k * cols);
+            PanelGemm.multiply(panel, pr, cols, xt, ct);
+            // token-major so the writes run along out's rows; the strided reads stay within ct, which is in L1
+            for (int t = 0; t < n; t++) {
+                int dst = t * rows + r0;
+                for (int k = 0; k < pr; k++) out[dst + k] = ct[k * stride + t];
+            }
+        }
+    }
+}
