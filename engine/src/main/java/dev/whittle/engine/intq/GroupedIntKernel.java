@@ -28,7 +28,7 @@ import java.nio.ByteOrder;
  * <p>From {@link DecodedRowGemm#MIN_TOKENS} tokens on (prefill), rows are dequantized once into the planes' column
  * order and multiplied with every token by the panel GEMM the GGUF kernels use; those results agree with the
  * per-token path to float rounding, and still do not depend on the row split. tinyllama shape, INT4 g128
- * (`whittle quantize --type int4`), 2 threads, pp128: 92-98 against 25 tok/s with four tokens per decoded word.
+ * ({@code whittle quantize --type int4}), 2 threads, pp128: 92-98 against 25 tok/s with four tokens per decoded word.
  */
 public final class GroupedIntKernel {
     private static final VectorSpecies<Float> FS = KernelSpecies.F; // the width -Dwhittle.vectorBits chose
