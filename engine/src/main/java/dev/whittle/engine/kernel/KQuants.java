@@ -51,6 +51,14 @@ final class KQuants {
     private static final VectorMask<Float> UPPER8 = VectorMask.fromLong(KernelSpecies.F, 0xFF00L);
 
     /**
+     * {@link #unpack(long, int, float, float, float[])} for the Q4_K or Q5_K super-block at {@code bo}, which
+     * starts {@code f16 d; f16 dmin; u8 scales[12]}.
+     */
+    static void unpack(MemorySegment w, long bo, float[] sm) {
+        unpack(w.get(LE_LONG, bo + 4), w.get(Halfs.LE_INT, bo + 12), Halfs.half(w, bo), Halfs.half(w, bo + 2), sm);
+    }
+
+    /**
      * A super-block's eight {@code d·scale} into {@code sm[0..7]} and eight {@code −dmin·min} into
      * {@code sm[8..15]}, from the 12 scale bytes read as {@code lo} (bytes 0..7) and {@code hi} (8..11). With 16
      * lanes this is one byte-to-float conversion and one multiply, so the kernels' inner loops broadcast the

@@ -73,9 +73,7 @@ public final class Q4_KKernel extends FloatRowKernel {
         for (int b = 0; b < blocks; b++) {
             long bo = rowOff + (long) b * BLOCK_BYTES;
             int xb = xOff + b * BLOCK;
-            long sLo = w.get(KQuants.LE_LONG, bo + 4);
-            int sHi = w.get(Halfs.LE_INT, bo + 12);
-            KQuants.unpack(sLo, sHi, Halfs.half(w, bo), Halfs.half(w, bo + 2), sm);
+            KQuants.unpack(w, bo, sm);
             int so = sOff + b * SuperBlockSums.STRIDE;
             for (int k = 0; k < 16; k += L) mn = FloatVector.fromArray(F, sm, k).fma(FloatVector.fromArray(F, sums, so + k), mn);
             // Not a counted loop (the exit test is a shift, not a compare of c): as `for (c = 0; c < 4; c++)`
@@ -118,10 +116,7 @@ public final class Q4_KKernel extends FloatRowKernel {
         for (int b = 0; b < blocks; b++) {
             long ba = ra + (long) b * BLOCK_BYTES, bb = rb + (long) b * BLOCK_BYTES;
             int xb = b * BLOCK;
-            for (int k2 = 0; k2 < 2; k2++) {
-                long bk = k2 == 0 ? ba : bb;
-                KQuants.unpack(w.get(KQuants.LE_LONG, bk + 4), w.get(Halfs.LE_INT, bk + 12), Halfs.half(w, bk), Halfs.half(w, bk + 2), k2 == 0 ? sa : sb);
-            }
+            for (int k2 = 0; k2 < 2; k2++) KQuants.unpack(w, k2 == 0 ? ba : bb, k2 == 0 ? sa : sb); // one call site: see this method's comment
             int so = b * SuperBlockSums.STRIDE;
             for (int k = 0; k < 16; k += L) {
                 FloatVector sv = FloatVector.fromArray(F, sums, so + k);
@@ -166,9 +161,7 @@ public final class Q4_KKernel extends FloatRowKernel {
         for (int b = 0; b < blocks; b++) {
             long bo = rowOff + (long) b * BLOCK_BYTES;
             int xb = xOff + b * BLOCK;
-            long sLo = w.get(KQuants.LE_LONG, bo + 4);
-            int sHi = w.get(Halfs.LE_INT, bo + 12);
-            KQuants.unpack(sLo, sHi, Halfs.half(w, bo), Halfs.half(w, bo + 2), sm);
+            KQuants.unpack(w, bo, sm);
             int so = sOff + b * SuperBlockSums.STRIDE;
             for (int k = 0; k < 16; k += L) {
                 FloatVector s = FloatVector.fromArray(F, sm, k);
@@ -223,7 +216,7 @@ public final class Q4_KKernel extends FloatRowKernel {
         float[] sm = new float[16];
         for (int b = 0; b < cols / BLOCK; b++) {
             long bo = rowOff + (long) b * BLOCK_BYTES;
-            KQuants.unpack(w.get(KQuants.LE_LONG, bo + 4), w.get(Halfs.LE_INT, bo + 12), Halfs.half(w, bo), Halfs.half(w, bo + 2), sm);
+            KQuants.unpack(w, bo, sm);
             int c = 0; // not a counted loop: see Q4_KKernel.dot1
             for (int left = 0b1111; left != 0; left >>>= 1, c++) {
                 FloatVector dsLo = FloatVector.broadcast(F, sm[2 * (c & 3)]), dmLo = FloatVector.broadcast(F, sm[8 + 2 * (c & 3)]);
