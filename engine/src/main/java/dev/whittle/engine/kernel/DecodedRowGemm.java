@@ -48,11 +48,11 @@ public final class DecodedRowGemm {
     public static void multiply(RowDecoder decoder, int rows, Activations x, float[] out, int rowStart, int rowEnd) {
         PanelGemm.Transposed xt = x.packed;
         int cols = xt.cols(), stride = xt.stride(), n = xt.n();
-        float[] panel = new float[PanelGemm.PANEL_ROWS * cols];
+        float[][] panel = new float[PanelGemm.PANEL_ROWS][cols];
         float[] ct = new float[PanelGemm.PANEL_ROWS * stride];
         for (int r0 = rowStart; r0 < rowEnd; r0 += PanelGemm.PANEL_ROWS) {
             int pr = Math.min(PanelGemm.PANEL_ROWS, rowEnd - r0);
-            for (int k = 0; k < pr; k++) decoder.decode(r0 + k, panel, k * cols);
+            for (int k = 0; k < pr; k++) decoder.decode(r0 + k, panel[k], 0);
             PanelGemm.multiply(panel, pr, cols, xt, ct);
             // token-major so the writes run along out's rows; the strided reads stay within ct, which is in L1
             for (int t = 0; t < n; t++) {

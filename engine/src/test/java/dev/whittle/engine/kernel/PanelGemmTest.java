@@ -19,9 +19,11 @@ class PanelGemmTest {
             int rows = s[0], n = s[1], k = s[2];
             float[] x = random(rnd, n * k);
             float[] panel = random(rnd, rows * k);
+            float[][] panelRows = new float[rows][];
+            for (int r = 0; r < rows; r++) panelRows[r] = java.util.Arrays.copyOfRange(panel, r * k, r * k + k);
             PanelGemm.Transposed xt = PanelGemm.transpose(x, n, k);
             float[] ct = new float[rows * xt.stride()];
-            PanelGemm.multiply(panel, rows, k, xt, ct);
+            PanelGemm.multiply(panelRows, rows, k, xt, ct);
             for (int r = 0; r < rows; r++) {
                 for (int t = 0; t < n; t++) {
                     float chain = 0;
