@@ -35,6 +35,28 @@ public final class DecodedRowGemm {
         }
     }
 
+    /**
+     * Each thread's decoded panel and output tile, kept between calls: allocating them per call (a matmul makes
+     * several, one per chunk of rows) cleared up to 1 MiB each time.
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        private float[][] panel = new float[PanelGemm.PANEL_ROWS][0];
+        private float[] ct = new float[0];
+
+        /** {@link PanelGemm#PANEL_ROWS} rows of at least {@code cols} floats (stale values past what is decoded). */
+        float[][] panel(int cols) {
+            if (panel[0].length < cols) panel = new float[PanelGemm.PANEL_ROWS][cols];
+            return panel;
+        }
+
+        float[] ct(int size) {
+            if (ct.length < size) ct = new float[size];
+            return ct;
+        }
+    }
+
     /** Packs n tokens of {@code cols} activations, x being [n × cols] row-major. */
     public static Activations pack(float[] x, int n, int cols) {
         if (x.length < (long) n * cols) throw new IllegalArgumentException("activations hold " + x.length + " floats, need " + (long) n * cols);
@@ -48,8 +70,9 @@ public final class DecodedRowGemm {
     public static void multiply(RowDecoder decoder, int rows, Activations x, float[] out, int rowStart, int rowEnd) {
         PanelGemm.Transposed xt = x.packed;
         int cols = xt.cols(), stride = xt.stride(), n = xt.n();
-        float[][] panel = new float[PanelGemm.PANEL_ROWS][cols];
-        float[] ct = new float[PanelGemm.PANEL_ROWS * stride];
+        Scratch scratch = SCRATCH.get();
+        float[][] panel = scratch.panel(cols);
+        float[] ct = scratch.ct(PanelGemm.PANEL_ROWS * stride);
         for (int r0 = rowStart; r0 < rowEnd; r0 += PanelGemm.PANEL_ROWS) {
             int pr = Math.min(PanelGemm.PANEL_ROWS, rowEnd - r0);
             for (int k = 0; k < pr; k++) decoder.decode(r0 + k, panel[k], 0);

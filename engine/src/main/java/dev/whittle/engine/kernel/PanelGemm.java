@@ -3,6 +3,8 @@ package dev.whittle.engine.kernel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
 /**
  * The prefill GEMM on decoded weight panels: {@code C[r, t] = Σ_p W[r, p] · X[t, p]} for a panel of weight rows
  * (one float array per row, as {@link FloatRowKernel#decodeRow} writes them) and every token of a prompt.
@@ -38,13 +40,95 @@ final class PanelGemm {
     /**
      * The activations packed for the micro-kernels. Tokens are taken in groups of L (the token count rounded up
      * to whole groups is {@code stride}; padding tokens are zero and their outputs are never read), and groups in
-     * tiles of four, then a tile of two and a tile of one for what is left. Tile i holds {@code widths[i]} groups
-     * starting at group {@code firstGroups[i]}, column by column: group j's L values of column p at
-     * {@code tiles[i][(p·width + j)·L ..]}.
+     * tiles of four, then a tile of two and a tile of one for what is left. Tile i holds {@code width(i)} groups
+     * starting at group {@code firstGroup(i)}, column by column: group j's L values of column p at
+     * {@code tile(i)[(p·width + j)·L ..]}.
+     * <p>Tiles are packed on first use by the threads of the matmul, each packing the tiles no one has claimed
+     * yet, then waiting for the rest ({@link #packAll}). Packed by the caller before the other threads started, as
+     * before, 128 × 2048 kept one of two threads idle for 6 % of that matmul. With the in-register transposes, this
+     * sharing, the scratch kept between calls and the 4- and 2-row kernels for the rows left from sixes:
+     * MatmulProbe Q4_0 2048×2048, 128 tokens, 2 threads, median 281-291 → 330-340 GFLOP/s (alternating runs);
+     * tinyllama-shape Q4_0 pp128 132-133 → 142-143 tok/s.
      */
-    record Transposed(float[][] tiles, int[] widths, int[] firstGroups, int n, int stride, int cols) {
+    static final class Transposed {
+        private static final int UNPACKED = 0, PACKING = 1, PACKED = 2;
+        private final float[] x;
+        private final float[][] tiles;
+        private final int[] widths, firstGroups;
+        private final AtomicIntegerArray state;
+        private final int n, stride, cols;
+
+        private Transposed(float[] x, int n, int cols) {
+            int groups = (n + L - 1) / L, count = groups / 4 + (groups % 4) / 2 + groups % 2;
+            this.x = x;
+            this.n = n;
+            this.cols = cols;
+            this.stride = groups * L;
+            this.tiles = new float[count][];
+            this.widths = new int[count];
+            this.firstGroups = new int[count];
+            this.state = new AtomicIntegerArray(count);
+            for (int i = 0, g = 0; i < count; g += widths[i], i++) {
+                widths[i] = groups - g >= 4 ? 4 : groups - g >= 2 ? 2 : 1;
+                firstGroups[i] = g;
+            }
+        }
+
+        int n() {
+            return n;
+        }
+
+        int stride() {
+            return stride;
+        }
+
+        int cols() {
+            return cols;
+        }
+
+        int tileCount() {
+            return tiles.length;
+        }
+
+        int width(int i) {
+            return widths[i];
+        }
+
+        int firstGroup(int i) {
+            return firstGroups[i];
+        }
+
+        /** Tile i, once {@link #packAll} has returned. */
+        float[] tile(int i) {
+            return tiles[i];
+        }
+
+        /** Packs every tile no other thread has claimed, then waits until all are packed. */
+        void packAll() {
+            for (int i = 0; i < tiles.length; i++) tryPack(i);
+            for (int i = 0; i < tiles.length; i++) {
+                while (state.get(i) != PACKED) {
+                    if (!tryPack(i)) Thread.onSpinWait();
+                }
+            }
+        }
+
+        /** Packs tile i if no thread has claimed it; a failed packing releases the claim for another thread. */
+        private boolean tryPack(int i) {
+            if (state.get(i) != UNPACKED || !state.compareAndSet(i, UNPACKED, PACKING)) return false;
+            try {
+                tiles[i] = pack(x, n, cols, firstGroups[i], widths[i]);
+            } catch (Throwable t) {
+                state.set(i, UNPACKED);
+                throw t;
+            }
+            state.set(i, PACKED); // volatile write: publishes tiles[i]
+            return true;
+        }
+
         /** Token t's column p. */
         float at(int p, int t) {
+            packAll();
             int g = t / L;
             for (int i = 0; i < tiles.length; i++) {
                 int j = g - firstGroups[i];
@@ -54,32 +138,77 @@ final class PanelGemm {
         }
     }
 
-    /** Packs n rows of {@code cols} activations into tiles (see {@link Transposed}), 64 columns at a time. */
+    /** The n rows of {@code cols} activations {@code x}, to be packed into tiles (see {@link Transposed}) on first use. */
     static Transposed transpose(float[] x, int n, int cols) {
-        int groups = (n + L - 1) / L, stride = groups * L;
-        int count = groups / 4 + (groups % 4) / 2 + groups % 2;
-        float[][] tiles = new float[count][];
-        int[] widths = new int[count], first = new int[count];
-        int g = 0;
-        for (int i = 0; i < count; i++) {
-            int width = groups - g >= 4 ? 4 : groups - g >= 2 ? 2 : 1;
-            float[] tile = new float[cols * width * L];
-            for (int j = 0; j < width; j++) {
-                int t0 = (g + j) * L, t1 = Math.min(n, t0 + L);
-                for (int p0 = 0; p0 < cols; p0 += 64) {
-                    int p1 = Math.min(cols, p0 + 64);
-                    for (int t = t0; t < t1; t++) {
-                        int src = t * cols, lane = t - t0;
-                        for (int p = p0; p < p1; p++) tile[(p * width + j) * L + lane] = x[src + p];
+        return new Transposed(x, n, cols);
+    }
+
+    /**
+     * One tile: {@code width} groups of L tokens from group {@code firstGroup}, L tokens × L columns at a time
+     * through {@link #transposeBlock}. For 128 × 2048 (two tiles), a scalar copy loop took 235-260 µs, gathers of L
+     * tokens' values 142-170 µs, these in-register transposes 127 µs of which about 35 are the allocation.
+     */
+    private static float[] pack(float[] x, int n, int cols, int firstGroup, int width) {
+        float[] tile = new float[cols * width * L];
+        float[] s = new float[L * L], d = new float[L * L];
+        for (int j = 0; j < width; j++) {
+            int t0 = (firstGroup + j) * L, live = Math.min(L, n - t0), p = 0;
+            for (; p + L <= cols; p += L) transposeBlock(x, t0 * cols + p, cols, live, tile, (p * width + j) * L, width * L, s, d);
+            for (; p < cols; p++) {
+                for (int l = 0; l < live; l++) tile[(p * width + j) * L + l] = x[(t0 + l) * cols + p];
+            }
+        }
+        return tile;
+    }
+
+    /** Lane indices into two concatenated vectors for {@link #transposeBlock}'s steps, low and high half: [h][lane]. */
+    private static final float[][] STEP_LOW = new float[L][L], STEP_HIGH = new float[L][L];
+
+    static {
+        for (int h = 1; h < L; h *= 2) {
+            for (int c = 0; c < L; c += 2 * h) {
+                for (int k = 0; k < h; k++) {
+                    STEP_LOW[h][c + k] = c + k;
+                    STEP_LOW[h][c + h + k] = L + c + k;
+                    STEP_HIGH[h][c + k] = c + h + k;
+                    STEP_HIGH[h][c + h + k] = L + c + h + k;
+                }
+            }
+        }
+    }
+
+    /**
+     * Rows {@code x[src + r·rowStride ..]} of L floats (r < live; rows past live read as zero) transposed into L
+     * vectors at {@code dst[dstOff + k·dstStride]}: vector k holds column k of every row. log2(L) steps; each pairs
+     * rows h apart and swaps blocks of h lanes between them with a two-vector permute (for L = 16: 64 permutes
+     * per 256 values), through the scratch arrays {@code s} and {@code d} (L·L floats, in L1).
+     */
+    private static void transposeBlock(float[] x, int src, int rowStride, int live, float[] dst, int dstOff,
+                                       int dstStride, float[] s, float[] d) {
+        for (int r = 0; r < L; r++) {
+            FloatVector v = r < live ? FloatVector.fromArray(F, x, src + r * rowStride) : FloatVector.zero(F);
+            v.intoArray(s, r * L);
+        }
+        for (int h = L / 2; h >= 1; h /= 2) {
+            FloatVector low = FloatVector.fromArray(F, STEP_LOW[h], 0), high = FloatVector.fromArray(F, STEP_HIGH[h], 0);
+            boolean last = h == 1;
+            for (int blk = 0; blk < L; blk += 2 * h) {
+                for (int r = blk; r < blk + h; r++) {
+                    FloatVector a = FloatVector.fromArray(F, s, r * L), b = FloatVector.fromArray(F, s, (r + h) * L);
+                    FloatVector lo = low.selectFrom(a, b), hi = high.selectFrom(a, b);
+                    if (last) {
+                        lo.intoArray(dst, dstOff + r * dstStride);
+                        hi.intoArray(dst, dstOff + (r + h) * dstStride);
+                    } else {
+                        lo.intoArray(d, r * L);
+                        hi.intoArray(d, (r + h) * L);
                     }
                 }
             }
-            tiles[i] = tile;
-            widths[i] = width;
-            first[i] = g;
-            g += width;
+            float[] t = s;
+            s = d;
+            d = t;
         }
-        return new Transposed(tiles, widths, first, n, stride, cols);
     }
 
     /**
@@ -88,12 +217,13 @@ final class PanelGemm {
      */
     static void multiply(float[][] panel, int rows, int cols, Transposed x, float[] ct) {
         int stride = x.stride();
+        x.packAll();
         for (int p0 = 0; p0 < cols; p0 += KB) {
             int p1 = Math.min(cols, p0 + KB);
             boolean acc = p0 > 0;
-            for (int i = 0; i < x.tiles().length; i++) {
-                float[] xt = x.tiles()[i];
-                int width = x.widths()[i], c = x.firstGroups()[i] * L;
+            for (int i = 0; i < x.tileCount(); i++) {
+                float[] xt = x.tile(i);
+                int width = x.width(i), c = x.firstGroup(i) * L;
                 int r = 0;
                 for (; r + 6 <= rows; r += 6) {
                     float[] a0 = panel[r], a1 = panel[r + 1], a2 = panel[r + 2], a3 = panel[r + 3], a4 = panel[r + 4], a5 = panel[r + 5];
@@ -102,6 +232,16 @@ final class PanelGemm {
                         case 4 -> kernel6x4(a0, a1, a2, a3, a4, a5, xt, ct, c0, stride, p0, p1, acc);
                         case 2 -> kernel6x2(a0, a1, a2, a3, a4, a5, xt, ct, c0, stride, p0, p1, acc);
                         default -> kernel6x1(a0, a1, a2, a3, a4, a5, xt, ct, c0, stride, p0, p1, acc);
+                    }
+                }
+                if (width == 4) { // the rows left from sixes: by four and two (enough chains to hide FMA latency)
+                    if (r + 4 <= rows) {
+                        kernel4x4(panel[r], panel[r + 1], panel[r + 2], panel[r + 3], xt, ct, r * stride + c, stride, p0, p1, acc);
+                        r += 4;
+                    }
+                    if (r + 2 <= rows) {
+                        kernel2x4(panel[r], panel[r + 1], xt, ct, r * stride + c, stride, p0, p1, acc);
+                        r += 2;
                     }
                 }
                 for (; r < rows; r++) {
@@ -225,7 +365,68 @@ final class PanelGemm {
         s5.intoArray(c, c0 + 5 * stride);
     }
 
-    /** One row × a tile of four token groups (rows left over from sixes). */
+    /** Four rows × a tile of four token groups (rows left over from sixes). */
+    private static void kernel4x4(float[] a0, float[] a1, float[] a2, float[] a3, float[] xt, float[] c, int c0,
+                                  int stride, int p0, int p1, boolean acc) {
+        int c1 = c0 + stride, c2 = c1 + stride, c3 = c2 + stride;
+        FloatVector z = FloatVector.zero(F);
+        FloatVector s00 = z, s01 = z, s02 = z, s03 = z, s10 = z, s11 = z, s12 = z, s13 = z;
+        FloatVector s20 = z, s21 = z, s22 = z, s23 = z, s30 = z, s31 = z, s32 = z, s33 = z;
+        if (acc) {
+            s00 = FloatVector.fromArray(F, c, c0); s01 = FloatVector.fromArray(F, c, c0 + L);
+            s02 = FloatVector.fromArray(F, c, c0 + 2 * L); s03 = FloatVector.fromArray(F, c, c0 + 3 * L);
+            s10 = FloatVector.fromArray(F, c, c1); s11 = FloatVector.fromArray(F, c, c1 + L);
+            s12 = FloatVector.fromArray(F, c, c1 + 2 * L); s13 = FloatVector.fromArray(F, c, c1 + 3 * L);
+            s20 = FloatVector.fromArray(F, c, c2); s21 = FloatVector.fromArray(F, c, c2 + L);
+            s22 = FloatVector.fromArray(F, c, c2 + 2 * L); s23 = FloatVector.fromArray(F, c, c2 + 3 * L);
+            s30 = FloatVector.fromArray(F, c, c3); s31 = FloatVector.fromArray(F, c, c3 + L);
+            s32 = FloatVector.fromArray(F, c, c3 + 2 * L); s33 = FloatVector.fromArray(F, c, c3 + 3 * L);
+        }
+        for (int p = p0; p < p1; p++) {
+            int xo = p * 4 * L;
+            FloatVector x0 = FloatVector.fromArray(F, xt, xo), x1 = FloatVector.fromArray(F, xt, xo + L);
+            FloatVector x2 = FloatVector.fromArray(F, xt, xo + 2 * L), x3 = FloatVector.fromArray(F, xt, xo + 3 * L);
+            FloatVector w = FloatVector.broadcast(F, a0[p]);
+            s00 = w.fma(x0, s00); s01 = w.fma(x1, s01); s02 = w.fma(x2, s02); s03 = w.fma(x3, s03);
+            w = FloatVector.broadcast(F, a1[p]);
+            s10 = w.fma(x0, s10); s11 = w.fma(x1, s11); s12 = w.fma(x2, s12); s13 = w.fma(x3, s13);
+            w = FloatVector.broadcast(F, a2[p]);
+            s20 = w.fma(x0, s20); s21 = w.fma(x1, s21); s22 = w.fma(x2, s22); s23 = w.fma(x3, s23);
+            w = FloatVector.broadcast(F, a3[p]);
+            s30 = w.fma(x0, s30); s31 = w.fma(x1, s31); s32 = w.fma(x2, s32); s33 = w.fma(x3, s33);
+        }
+        s00.intoArray(c, c0); s01.intoArray(c, c0 + L); s02.intoArray(c, c0 + 2 * L); s03.intoArray(c, c0 + 3 * L);
+        s10.intoArray(c, c1); s11.intoArray(c, c1 + L); s12.intoArray(c, c1 + 2 * L); s13.intoArray(c, c1 + 3 * L);
+        s20.intoArray(c, c2); s21.intoArray(c, c2 + L); s22.intoArray(c, c2 + 2 * L); s23.intoArray(c, c2 + 3 * L);
+        s30.intoArray(c, c3); s31.intoArray(c, c3 + L); s32.intoArray(c, c3 + 2 * L); s33.intoArray(c, c3 + 3 * L);
+    }
+
+    /** Two rows × a tile of four token groups (rows left over from sixes). */
+    private static void kernel2x4(float[] a0, float[] a1, float[] xt, float[] c, int c0, int stride, int p0, int p1,
+                                  boolean acc) {
+        int c1 = c0 + stride;
+        FloatVector z = FloatVector.zero(F);
+        FloatVector s00 = z, s01 = z, s02 = z, s03 = z, s10 = z, s11 = z, s12 = z, s13 = z;
+        if (acc) {
+            s00 = FloatVector.fromArray(F, c, c0); s01 = FloatVector.fromArray(F, c, c0 + L);
+            s02 = FloatVector.fromArray(F, c, c0 + 2 * L); s03 = FloatVector.fromArray(F, c, c0 + 3 * L);
+            s10 = FloatVector.fromArray(F, c, c1); s11 = FloatVector.fromArray(F, c, c1 + L);
+            s12 = FloatVector.fromArray(F, c, c1 + 2 * L); s13 = FloatVector.fromArray(F, c, c1 + 3 * L);
+        }
+        for (int p = p0; p < p1; p++) {
+            int xo = p * 4 * L;
+            FloatVector x0 = FloatVector.fromArray(F, xt, xo), x1 = FloatVector.fromArray(F, xt, xo + L);
+            FloatVector x2 = FloatVector.fromArray(F, xt, xo + 2 * L), x3 = FloatVector.fromArray(F, xt, xo + 3 * L);
+            FloatVector w = FloatVector.broadcast(F, a0[p]);
+            s00 = w.fma(x0, s00); s01 = w.fma(x1, s01); s02 = w.fma(x2, s02); s03 = w.fma(x3, s03);
+            w = FloatVector.broadcast(F, a1[p]);
+            s10 = w.fma(x0, s10); s11 = w.fma(x1, s11); s12 = w.fma(x2, s12); s13 = w.fma(x3, s13);
+        }
+        s00.intoArray(c, c0); s01.intoArray(c, c0 + L); s02.intoArray(c, c0 + 2 * L); s03.intoArray(c, c0 + 3 * L);
+        s10.intoArray(c, c1); s11.intoArray(c, c1 + L); s12.intoArray(c, c1 + 2 * L); s13.intoArray(c, c1 + 3 * L);
+    }
+
+    /** One row × a tile of four token groups (a row left over from sixes, fours and twos). */
     private static void kernel1x4(float[] a, float[] xt, float[] c, int c0, int p0, int p1, boolean acc) {
         FloatVector z = FloatVector.zero(F);
         FloatVector s0 = acc ? FloatVector.fromArray(F, c, c0) : z, s1 = acc ? FloatVector.fromArray(F, c, c0 + L) : z;
