@@ -81,6 +81,33 @@ class LinearKernelTest {
         }
     }
 
+    /**
+     * One token: rows read several at a time (four or two rows sharing the activation loads, from segments far
+     * apart) give each row exactly what {@link FloatRowKernel#dot1} gives it alone. The thread-count test cannot
+     * show this: with any split, the same rows go through the multi-row bodies.
+     */
+    @ParameterizedTest
+    @MethodSource("types")
+    void multiRowDecodeEqualsOneRowAtATime(DType type) {
+        if (!(Kernels.forType(type) instanceof FloatRowKernel k)) return;
+        int rows = 70, cols = colsFor(type);
+        long rowBytes = type.byteSize(cols);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment w = RandomWeights.matrix(arena, type, rows, cols, 31);
+            float[] x = RandomWeights.activations(cols, 32);
+            LinearKernel.PreparedInput in = k.prepare(type, x, 1, cols);
+            float[] out = new float[rows];
+            k.multiply(type, w, rows, cols, in, out, 0, rows);
+            for (int r = 0; r < rows; r++) {
+                assertEquals(k.dot1(w, r * rowBytes, cols, in, 0), out[r], 0f, type + " row " + r);
+            }
+            float[] pair = new float[4];
+            k.dot1Rows2(w, 5 * rowBytes, 40 * rowBytes, cols, in, pair, 0, 3);
+            assertEquals(k.dot1(w, 5 * rowBytes, cols, in, 0), pair[0], 0f, type + " dot1Rows2, first row");
+            assertEquals(k.dot1(w, 40 * rowBytes, cols, in, 0), pair[3], 0f, type + " dot1Rows2, second row");
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("types")
     void resultsIdenticalForOneTwoThreeThreads(DType type) {
