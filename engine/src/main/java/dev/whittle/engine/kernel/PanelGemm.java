@@ -11,11 +11,12 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *
  * <p>Form: outer products. The activations are repacked once per matmul ({@link Transposed}) and shared by all
  * threads; each step broadcasts one weight and multiply-adds it into vectors of L consecutive tokens, so the
- * weights stay in the row layout the decoders produce. Micro-kernel: 6 weight rows × 4 token groups (24
- * accumulators; 6 broadcasts and 4 loads per 24 FMAs); two groups left over run 8 × 2, one 8 × 1.
- * <p>Why this layout: the inner loop must spend its issue slots on FMAs. Each of the six weight rows is its own
+ * weights stay in the row layout the decoders produce. Micro-kernel: 8 weight rows × 3 token groups (24
+ * accumulators; 8 broadcasts and 3 loads per 24 FMAs, {@link #kernel8x3}); the groups left over run as 6 × 4,
+ * 8 × 2 or 8 × 1 (see {@link #tileWidth}).
+ * <p>Why this layout: the inner loop must spend its issue slots on FMAs. Each of the weight rows is its own
  * array and a tile's token groups are interleaved p by p in one array, so every load is a base register plus p
- * (times a constant) and a constant displacement: per 24 FMAs, 10 loads and about 3 integer ops. With one array
+ * (times a constant) and a constant displacement: per 24 FMAs, 10 or 11 loads and about 3 integer ops. With one array
  * for the panel and one per group, C2 kept each row's offset in a stack slot and added it every step (about 14
  * integer ops per 24 FMAs), and those ops took turns on the two ports the 512-bit FMAs need. On the 2-vCPU Xeon
  * (FMA peak 230 GFLOP/s per core, measured with 24 independent chains), 1 thread, 128 tokens: this GEMM alone on
@@ -40,7 +41,7 @@ final class PanelGemm {
     /**
      * The activations packed for the micro-kernels. Tokens are taken in groups of L (the token count rounded up
      * to whole groups is {@code stride}; padding tokens are zero and their outputs are never read), and groups in
-     * tiles of four, then a tile of two and a tile of one for what is left. Tile i holds {@code width(i)} groups
+     * tiles of one to four ({@link #tileWidth}). Tile i holds {@code width(i)} groups
      * starting at group {@code firstGroup(i)}, column by column: group j's L values of column p at
      * {@code tile(i)[(p·width + j)·L ..]}.
      * <p>Tiles are packed on first use by the threads of the matmul, each packing the tiles no one has claimed
@@ -59,7 +60,8 @@ final class PanelGemm {
         private final int n, stride, cols;
 
         private Transposed(float[] x, int n, int cols) {
-            int groups = (n + L - 1) / L, count = groups / 4 + (groups % 4) / 2 + groups % 2;
+            int groups = (n + L - 1) / L, count = 0;
+            for (int g = 0; g < groups; count++) g += tileWidth(groups - g);
             this.x = x;
             this.n = n;
             this.cols = cols;
@@ -69,7 +71,7 @@ final class PanelGemm {
             this.firstGroups = new int[count];
             this.state = new AtomicIntegerArray(count);
             for (int i = 0, g = 0; i < count; g += widths[i], i++) {
-                widths[i] = groups - g >= 4 ? 4 : groups - g >= 2 ? 2 : 1;
+                widths[i] = tileWidth(groups - g);
                 firstGroups[i] = g;
             }
         }
@@ -136,6 +138,14 @@ final class PanelGemm {
             }
             throw new IndexOutOfBoundsException("token " + t);
         }
+    }
+
+    /**
+     * Token groups in the next tile, with {@code left} groups still to place: threes ({@link #kernel8x3}), a four
+     * rather than a three and a lone one, and what is left as a two or a one.
+     */
+    static int tileWidth(int left) {
+        return left == 4 ? 4 : left >= 3 ? 3 : left;
     }
 
     /** The n rows of {@code cols} activations {@code x}, to be packed into tiles (see {@link Transposed}) on first use. */
@@ -223,47 +233,145 @@ final class PanelGemm {
             boolean acc = p0 > 0;
             for (int i = 0; i < x.tileCount(); i++) {
                 float[] xt = x.tile(i);
-                int width = x.width(i), c = x.firstGroup(i) * L;
-                int r = 0;
-                if (width == 2) {
-                    for (; r + 8 <= rows; r += 8) kernel8x2(panel, r, xt, ct, r * stride + c, stride, p0, p1, acc);
-                }
-                if (width == 1) { // one group: a broadcast per FMA, so eight rows for eight FMA chains, then four
-                    for (; r + 8 <= rows; r += 8) kernel8x1(panel, r, xt, ct, r * stride + c, stride, p0, p1, acc);
-                    if (r + 4 <= rows) {
-                        kernel4x1(panel[r], panel[r + 1], panel[r + 2], panel[r + 3], xt, ct, r * stride + c, stride, p0, p1, acc);
-                        r += 4;
-                    }
-                }
-                for (; r + 6 <= rows; r += 6) {
-                    float[] a0 = panel[r], a1 = panel[r + 1], a2 = panel[r + 2], a3 = panel[r + 3], a4 = panel[r + 4], a5 = panel[r + 5];
-                    int c0 = r * stride + c;
-                    switch (width) {
-                        case 4 -> kernel6x4(a0, a1, a2, a3, a4, a5, xt, ct, c0, stride, p0, p1, acc);
-                        case 2 -> kernel6x2(a0, a1, a2, a3, a4, a5, xt, ct, c0, stride, p0, p1, acc);
-                        default -> kernel6x1(a0, a1, a2, a3, a4, a5, xt, ct, c0, stride, p0, p1, acc);
-                    }
-                }
-                if (width == 4) { // the rows left from sixes: by four and two (enough chains to hide FMA latency)
-                    if (r + 4 <= rows) {
-                        kernel4x4(panel[r], panel[r + 1], panel[r + 2], panel[r + 3], xt, ct, r * stride + c, stride, p0, p1, acc);
-                        r += 4;
-                    }
-                    if (r + 2 <= rows) {
-                        kernel2x4(panel[r], panel[r + 1], xt, ct, r * stride + c, stride, p0, p1, acc);
-                        r += 2;
-                    }
-                }
-                for (; r < rows; r++) {
-                    int c0 = r * stride + c;
-                    switch (width) {
-                        case 4 -> kernel1x4(panel[r], xt, ct, c0, p0, p1, acc);
-                        case 2 -> kernel1x2(panel[r], xt, ct, c0, p0, p1, acc);
-                        default -> kernel1x1(panel[r], xt, ct, c0, p0, p1, acc);
-                    }
+                int c = x.firstGroup(i) * L;
+                switch (x.width(i)) {
+                    case 3 -> threeGroups(panel, rows, xt, ct, c, stride, p0, p1, acc);
+                    case 4 -> fourGroups(panel, rows, xt, ct, c, stride, p0, p1, acc);
+                    case 2 -> twoGroups(panel, rows, xt, ct, c, stride, p0, p1, acc);
+                    default -> oneGroup(panel, rows, xt, ct, c, stride, p0, p1, acc);
                 }
             }
         }
+    }
+
+    /** The panel's rows × a tile of three token groups: by eights, then one by one. */
+    private static void threeGroups(float[][] panel, int rows, float[] xt, float[] ct, int c, int stride, int p0,
+                                    int p1, boolean acc) {
+        int r = 0;
+        for (; r + 8 <= rows; r += 8) kernel8x3(panel, r, xt, ct, r * stride + c, stride, p0, p1, acc);
+        for (; r < rows; r++) kernel1x3(panel[r], xt, ct, r * stride + c, p0, p1, acc);
+    }
+
+    /**
+     * The panel's rows × a tile of four token groups (the last tile, instead of a three and a lone one): by sixes,
+     * then a four and a two (enough chains to hide the FMA latency), then one by one.
+     */
+    private static void fourGroups(float[][] panel, int rows, float[] xt, float[] ct, int c, int stride, int p0,
+                                   int p1, boolean acc) {
+        int r = 0;
+        for (; r + 6 <= rows; r += 6) {
+            kernel6x4(panel[r], panel[r + 1], panel[r + 2], panel[r + 3], panel[r + 4], panel[r + 5], xt, ct,
+                    r * stride + c, stride, p0, p1, acc);
+        }
+        if (r + 4 <= rows) {
+            kernel4x4(panel[r], panel[r + 1], panel[r + 2], panel[r + 3], xt, ct, r * stride + c, stride, p0, p1, acc);
+            r += 4;
+        }
+        if (r + 2 <= rows) {
+            kernel2x4(panel[r], panel[r + 1], xt, ct, r * stride + c, stride, p0, p1, acc);
+            r += 2;
+        }
+        for (; r < rows; r++) kernel1x4(panel[r], xt, ct, r * stride + c, p0, p1, acc);
+    }
+
+    /** The panel's rows × a tile of two token groups: by eights, a six, then one by one. */
+    private static void twoGroups(float[][] panel, int rows, float[] xt, float[] ct, int c, int stride, int p0,
+                                  int p1, boolean acc) {
+        int r = 0;
+        for (; r + 8 <= rows; r += 8) kernel8x2(panel, r, xt, ct, r * stride + c, stride, p0, p1, acc);
+        if (r + 6 <= rows) {
+            kernel6x2(panel[r], panel[r + 1], panel[r + 2], panel[r + 3], panel[r + 4], panel[r + 5], xt, ct,
+                    r * stride + c, stride, p0, p1, acc);
+            r += 6;
+        }
+        for (; r < rows; r++) kernel1x2(panel[r], xt, ct, r * stride + c, p0, p1, acc);
+    }
+
+    /**
+     * The panel's rows × a tile of one token group. A broadcast per FMA: by eights for eight FMA chains, a four,
+     * then one by one.
+     */
+    private static void oneGroup(float[][] panel, int rows, float[] xt, float[] ct, int c, int stride, int p0,
+                                 int p1, boolean acc) {
+        int r = 0;
+        for (; r + 8 <= rows; r += 8) kernel8x1(panel, r, xt, ct, r * stride + c, stride, p0, p1, acc);
+        if (r + 4 <= rows) {
+            kernel4x1(panel[r], panel[r + 1], panel[r + 2], panel[r + 3], xt, ct, r * stride + c, stride, p0, p1, acc);
+            r += 4;
+        }
+        for (; r < rows; r++) kernel1x1(panel[r], xt, ct, r * stride + c, p0, p1, acc);
+    }
+
+    /**
+     * Eight rows from {@code r} × a tile of three token groups, the main micro-kernel: 24 accumulators, 8 broadcasts
+     * and 3 loads per 24 FMAs. Against {@link #kernel6x4} (4 loads, 6 broadcasts per 24 FMAs), this GEMM alone on a
+     * 48×2048 panel, 1 thread, median: 128 tokens 186-195 → 205-210 GFLOP/s, 512 tokens 166-168 → 181,
+     * 96 tokens 200-205 → 209-213 (91 % of the FMA peak).
+     */
+    private static void kernel8x3(float[][] panel, int r, float[] xt, float[] c, int c0, int stride, int p0, int p1,
+                                  boolean acc) {
+        float[] a0 = panel[r], a1 = panel[r + 1], a2 = panel[r + 2], a3 = panel[r + 3];
+        float[] a4 = panel[r + 4], a5 = panel[r + 5], a6 = panel[r + 6], a7 = panel[r + 7];
+        int c1 = c0 + stride, c2 = c1 + stride, c3 = c2 + stride, c4 = c3 + stride, c5 = c4 + stride, c6 = c5 + stride, c7 = c6 + stride;
+        FloatVector z = FloatVector.zero(F);
+        FloatVector s00 = z, s01 = z, s02 = z, s10 = z, s11 = z, s12 = z, s20 = z, s21 = z, s22 = z, s30 = z, s31 = z, s32 = z;
+        FloatVector s40 = z, s41 = z, s42 = z, s50 = z, s51 = z, s52 = z, s60 = z, s61 = z, s62 = z, s70 = z, s71 = z, s72 = z;
+        if (acc) {
+            s00 = FloatVector.fromArray(F, c, c0); s01 = FloatVector.fromArray(F, c, c0 + L); s02 = FloatVector.fromArray(F, c, c0 + 2 * L);
+            s10 = FloatVector.fromArray(F, c, c1); s11 = FloatVector.fromArray(F, c, c1 + L); s12 = FloatVector.fromArray(F, c, c1 + 2 * L);
+            s20 = FloatVector.fromArray(F, c, c2); s21 = FloatVector.fromArray(F, c, c2 + L); s22 = FloatVector.fromArray(F, c, c2 + 2 * L);
+            s30 = FloatVector.fromArray(F, c, c3); s31 = FloatVector.fromArray(F, c, c3 + L); s32 = FloatVector.fromArray(F, c, c3 + 2 * L);
+            s40 = FloatVector.fromArray(F, c, c4); s41 = FloatVector.fromArray(F, c, c4 + L); s42 = FloatVector.fromArray(F, c, c4 + 2 * L);
+            s50 = FloatVector.fromArray(F, c, c5); s51 = FloatVector.fromArray(F, c, c5 + L); s52 = FloatVector.fromArray(F, c, c5 + 2 * L);
+            s60 = FloatVector.fromArray(F, c, c6); s61 = FloatVector.fromArray(F, c, c6 + L); s62 = FloatVector.fromArray(F, c, c6 + 2 * L);
+            s70 = FloatVector.fromArray(F, c, c7); s71 = FloatVector.fromArray(F, c, c7 + L); s72 = FloatVector.fromArray(F, c, c7 + 2 * L);
+        }
+        for (int p = p0; p < p1; p++) {
+            int xo = p * 3 * L;
+            FloatVector x0 = FloatVector.fromArray(F, xt, xo), x1 = FloatVector.fromArray(F, xt, xo + L);
+            FloatVector x2 = FloatVector.fromArray(F, xt, xo + 2 * L);
+            FloatVector w = FloatVector.broadcast(F, a0[p]);
+            s00 = w.fma(x0, s00); s01 = w.fma(x1, s01); s02 = w.fma(x2, s02);
+            w = FloatVector.broadcast(F, a1[p]);
+            s10 = w.fma(x0, s10); s11 = w.fma(x1, s11); s12 = w.fma(x2, s12);
+            w = FloatVector.broadcast(F, a2[p]);
+            s20 = w.fma(x0, s20); s21 = w.fma(x1, s21); s22 = w.fma(x2, s22);
+            w = FloatVector.broadcast(F, a3[p]);
+            s30 = w.fma(x0, s30); s31 = w.fma(x1, s31); s32 = w.fma(x2, s32);
+            w = FloatVector.broadcast(F, a4[p]);
+            s40 = w.fma(x0, s40); s41 = w.fma(x1, s41); s42 = w.fma(x2, s42);
+            w = FloatVector.broadcast(F, a5[p]);
+            s50 = w.fma(x0, s50); s51 = w.fma(x1, s51); s52 = w.fma(x2, s52);
+            w = FloatVector.broadcast(F, a6[p]);
+            s60 = w.fma(x0, s60); s61 = w.fma(x1, s61); s62 = w.fma(x2, s62);
+            w = FloatVector.broadcast(F, a7[p]);
+            s70 = w.fma(x0, s70); s71 = w.fma(x1, s71); s72 = w.fma(x2, s72);
+        }
+        s00.intoArray(c, c0); s01.intoArray(c, c0 + L); s02.intoArray(c, c0 + 2 * L);
+        s10.intoArray(c, c1); s11.intoArray(c, c1 + L); s12.intoArray(c, c1 + 2 * L);
+        s20.intoArray(c, c2); s21.intoArray(c, c2 + L); s22.intoArray(c, c2 + 2 * L);
+        s30.intoArray(c, c3); s31.intoArray(c, c3 + L); s32.intoArray(c, c3 + 2 * L);
+        s40.intoArray(c, c4); s41.intoArray(c, c4 + L); s42.intoArray(c, c4 + 2 * L);
+        s50.intoArray(c, c5); s51.intoArray(c, c5 + L); s52.intoArray(c, c5 + 2 * L);
+        s60.intoArray(c, c6); s61.intoArray(c, c6 + L); s62.intoArray(c, c6 + 2 * L);
+        s70.intoArray(c, c7); s71.intoArray(c, c7 + L); s72.intoArray(c, c7 + 2 * L);
+    }
+
+    /** One row × a tile of three token groups (rows left over from eights). */
+    private static void kernel1x3(float[] a, float[] xt, float[] c, int c0, int p0, int p1, boolean acc) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector s0 = acc ? FloatVector.fromArray(F, c, c0) : z, s1 = acc ? FloatVector.fromArray(F, c, c0 + L) : z;
+        FloatVector s2 = acc ? FloatVector.fromArray(F, c, c0 + 2 * L) : z;
+        for (int p = p0; p < p1; p++) {
+            FloatVector w = FloatVector.broadcast(F, a[p]);
+            int xo = p * 3 * L;
+            s0 = w.fma(FloatVector.fromArray(F, xt, xo), s0);
+            s1 = w.fma(FloatVector.fromArray(F, xt, xo + L), s1);
+            s2 = w.fma(FloatVector.fromArray(F, xt, xo + 2 * L), s2);
+        }
+        s0.intoArray(c, c0);
+        s1.intoArray(c, c0 + L);
+        s2.intoArray(c, c0 + 2 * L);
     }
 
     /** Six rows × a tile of four token groups. */
@@ -456,30 +564,6 @@ final class PanelGemm {
         s1.intoArray(c, c0 + stride);
         s2.intoArray(c, c0 + 2 * stride);
         s3.intoArray(c, c0 + 3 * stride);
-    }
-
-    /** Six rows × a tile of one token group. */
-    private static void kernel6x1(float[] a0, float[] a1, float[] a2, float[] a3, float[] a4, float[] a5, float[] xt,
-                                  float[] c, int c0, int stride, int p0, int p1, boolean acc) {
-        FloatVector z = FloatVector.zero(F);
-        FloatVector s0 = acc ? FloatVector.fromArray(F, c, c0) : z, s1 = acc ? FloatVector.fromArray(F, c, c0 + stride) : z;
-        FloatVector s2 = acc ? FloatVector.fromArray(F, c, c0 + 2 * stride) : z, s3 = acc ? FloatVector.fromArray(F, c, c0 + 3 * stride) : z;
-        FloatVector s4 = acc ? FloatVector.fromArray(F, c, c0 + 4 * stride) : z, s5 = acc ? FloatVector.fromArray(F, c, c0 + 5 * stride) : z;
-        for (int p = p0; p < p1; p++) {
-            FloatVector x = FloatVector.fromArray(F, xt, p * L);
-            s0 = FloatVector.broadcast(F, a0[p]).fma(x, s0);
-            s1 = FloatVector.broadcast(F, a1[p]).fma(x, s1);
-            s2 = FloatVector.broadcast(F, a2[p]).fma(x, s2);
-            s3 = FloatVector.broadcast(F, a3[p]).fma(x, s3);
-            s4 = FloatVector.broadcast(F, a4[p]).fma(x, s4);
-            s5 = FloatVector.broadcast(F, a5[p]).fma(x, s5);
-        }
-        s0.intoArray(c, c0);
-        s1.intoArray(c, c0 + stride);
-        s2.intoArray(c, c0 + 2 * stride);
-        s3.intoArray(c, c0 + 3 * stride);
-        s4.intoArray(c, c0 + 4 * stride);
-        s5.intoArray(c, c0 + 5 * stride);
     }
 
     /** Four rows × a tile of four token groups (rows left over from sixes). */
