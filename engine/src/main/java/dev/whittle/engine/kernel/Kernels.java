@@ -43,15 +43,16 @@ import java.util.Map;
  * slower). Loops nested inside the block loop must not be counted loops C2 range-checks: it sets up their
  * bounds on every block (see Q4_KKernel.dot1; the K-quants ran 1.1-1.15× faster in cache without it).
  * <p>Against llama.cpp on the same Xeon (2026-12-06, same run, tinyllama shape, 2 threads, after the packed
- * prefill GEMM): with its sapphirerapids backend (AMX int8 tiles) the quantized types run at 0.45-0.48× its
- * prefill and 0.80-0.98× its decode; with that backend excluded (zen4: AVX-512 VNNI) at 0.79-1.42× and 1.09-1.47×
+ * prefill GEMM and eight-row tiles): with its sapphirerapids backend (AMX int8 tiles) the quantized types run at
+ * 0.48-0.52× its prefill and 0.80-1.02× its decode; with that backend excluded (zen4: AVX-512 VNNI) at 0.84-1.48×
+ * and 1.15-1.49×
  * ({@code whittle bench --vs-llama-cpp --llama-cpp-exclude sapphirerapids}; bench/kernel-benchmarks.md).
  * <p><b>Prefill</b> (16 tokens or more) decodes panels of rows to floats and runs {@link PanelGemm}, for every
  * dtype alike. On the Xeon, whose FMA peak measures 230 GFLOP/s per core (24 independent 512-bit FMA chains;
  * 455 with both threads), at 128 tokens: the GEMM alone on one 48-row panel 205-210 GFLOP/s median (90 %), a whole
  * Q4_0 matmul with decoding (MatmulProbe 2048×2048, 2 threads) 330-357 (73-78 %), the whole tinyllama-shape
  * model about 61 % (143 tok/s at pp128, attention, norms and weight reads included). So the float path has
- * little left to gain; llama.cpp's AMX int8 prefill runs about 2.2× faster on the quantized types there.
+ * little left to gain; llama.cpp's AMX int8 prefill runs about 2× faster on the quantized types there.
  */
 public final class Kernels {
     private static final Map<DType, LinearKernel> VECTOR = new EnumMap<>(DType.class);
