@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * <p>Form: outer products. The activations are repacked once per matmul ({@link Transposed}) and shared by all
  * threads; each step broadcasts one weight and multiply-adds it into vectors of L consecutive tokens, so the
  * weights stay in the row layout the decoders produce. Micro-kernel: 8 weight rows × 3 token groups (24
- * accumulators; 8 broadcasts and 3 loads per 24 FMAs, {@link #kernel8x3}); the groups left over run as 6 × 4,
- * 8 × 2 or 8 × 1 (see {@link #tileWidth}).
+ * accumulators; 8 broadcasts and 3 loads per 24 FMAs, {@link #kernel8x3}); the groups left over run as 8 × 2 or
+ * 8 × 1, and rows left from eights one at a time (decoder panels and the engine's row chunks come in eights).
  * <p>Why this layout: the inner loop must spend its issue slots on FMAs. Each of the weight rows is its own
  * array and a tile's token groups are interleaved p by p in one array, so every load is a base register plus p
  * (times a constant) and a constant displacement: per 24 FMAs, 10 or 11 loads and about 3 integer ops. With one array
@@ -47,7 +47,7 @@ final class PanelGemm {
      * <p>Tiles are packed on first use by the threads of the matmul, each packing the tiles no one has claimed
      * yet, then waiting for the rest ({@link #packAll}). Packed by the caller before the other threads started, as
      * before, 128 × 2048 kept one of two threads idle for 6 % of that matmul. With the in-register transposes, this
-     * sharing, the scratch kept between calls and the 4- and 2-row kernels for the rows left from sixes:
+     * sharing, the scratch kept between calls and (then) 4- and 2-row kernels for the rows left from sixes:
      * MatmulProbe Q4_0 2048×2048, 128 tokens, 2 threads, median 281-291 → 330-340 GFLOP/s (alternating runs);
      * tinyllama-shape Q4_0 pp128 132-133 → 142-143 tok/s.
      */
@@ -141,11 +141,13 @@ final class PanelGemm {
     }
 
     /**
-     * Token groups in the next tile, with {@code left} groups still to place: threes ({@link #kernel8x3}), a four
-     * rather than a three and a lone one, and what is left as a two or a one.
+     * Token groups in the next tile, with {@code left} groups still to place: threes ({@link #kernel8x3}), then what
+     * is left as a two or a one. (A tile of four, 6 rows × 4 groups, where a lone group would be left measured the
+     * same as three and one: 64 tokens 186-200 against 185-194 GFLOP/s, so it went, with its three kernels for
+     * the rows left from sixes.)
      */
     static int tileWidth(int left) {
-        return left == 4 ? 4 : left >= 3 ? 3 : left;
+        return Math.min(3, left);
     }
 
     /** The n rows of {@code cols} activations {@code x}, to be packed into tiles (see {@link Transposed}) on first use. */
@@ -236,7 +238,6 @@ final class PanelGemm {
                 int c = x.firstGroup(i) * L;
                 switch (x.width(i)) {
                     case 3 -> threeGroups(panel, rows, xt, ct, c, stride, p0, p1, acc);
-                    case 4 -> fourGroups(panel, rows, xt, ct, c, stride, p0, p1, acc);
                     case 2 -> twoGroups(panel, rows, xt, ct, c, stride, p0, p1, acc);
                     default -> oneGroup(panel, rows, xt, ct, c, stride, p0, p1, acc);
                 }
@@ -252,61 +253,27 @@ final class PanelGemm {
         for (; r < rows; r++) kernel1x3(panel[r], xt, ct, r * stride + c, p0, p1, acc);
     }
 
-    /**
-     * The panel's rows × a tile of four token groups (the last tile, instead of a three and a lone one): by sixes,
-     * then a four and a two (enough chains to hide the FMA latency), then one by one.
-     */
-    private static void fourGroups(float[][] panel, int rows, float[] xt, float[] ct, int c, int stride, int p0,
-                                   int p1, boolean acc) {
-        int r = 0;
-        for (; r + 6 <= rows; r += 6) {
-            kernel6x4(panel[r], panel[r + 1], panel[r + 2], panel[r + 3], panel[r + 4], panel[r + 5], xt, ct,
-                    r * stride + c, stride, p0, p1, acc);
-        }
-        if (r + 4 <= rows) {
-            kernel4x4(panel[r], panel[r + 1], panel[r + 2], panel[r + 3], xt, ct, r * stride + c, stride, p0, p1, acc);
-            r += 4;
-        }
-        if (r + 2 <= rows) {
-            kernel2x4(panel[r], panel[r + 1], xt, ct, r * stride + c, stride, p0, p1, acc);
-            r += 2;
-        }
-        for (; r < rows; r++) kernel1x4(panel[r], xt, ct, r * stride + c, p0, p1, acc);
-    }
-
-    /** The panel's rows × a tile of two token groups: by eights, a six, then one by one. */
+    /** The panel's rows × a tile of two token groups: by eights, then one by one. */
     private static void twoGroups(float[][] panel, int rows, float[] xt, float[] ct, int c, int stride, int p0,
                                   int p1, boolean acc) {
         int r = 0;
         for (; r + 8 <= rows; r += 8) kernel8x2(panel, r, xt, ct, r * stride + c, stride, p0, p1, acc);
-        if (r + 6 <= rows) {
-            kernel6x2(panel[r], panel[r + 1], panel[r + 2], panel[r + 3], panel[r + 4], panel[r + 5], xt, ct,
-                    r * stride + c, stride, p0, p1, acc);
-            r += 6;
-        }
         for (; r < rows; r++) kernel1x2(panel[r], xt, ct, r * stride + c, p0, p1, acc);
     }
 
-    /**
-     * The panel's rows × a tile of one token group. A broadcast per FMA: by eights for eight FMA chains, a four,
-     * then one by one.
-     */
+    /** The panel's rows × a tile of one token group: by eights (a broadcast per FMA), then one by one. */
     private static void oneGroup(float[][] panel, int rows, float[] xt, float[] ct, int c, int stride, int p0,
                                  int p1, boolean acc) {
         int r = 0;
         for (; r + 8 <= rows; r += 8) kernel8x1(panel, r, xt, ct, r * stride + c, stride, p0, p1, acc);
-        if (r + 4 <= rows) {
-            kernel4x1(panel[r], panel[r + 1], panel[r + 2], panel[r + 3], xt, ct, r * stride + c, stride, p0, p1, acc);
-            r += 4;
-        }
         for (; r < rows; r++) kernel1x1(panel[r], xt, ct, r * stride + c, p0, p1, acc);
     }
 
     /**
      * Eight rows from {@code r} × a tile of three token groups, the main micro-kernel: 24 accumulators, 8 broadcasts
-     * and 3 loads per 24 FMAs. Against {@link #kernel6x4} (4 loads, 6 broadcasts per 24 FMAs), this GEMM alone on a
-     * 48×2048 panel, 1 thread, median: 128 tokens 186-195 → 205-210 GFLOP/s, 512 tokens 166-168 → 181,
-     * 96 tokens 200-205 → 209-213 (91 % of the FMA peak).
+     * and 3 loads per 24 FMAs. Against the 6 rows × 4 groups it replaced (4 loads, 6 broadcasts per 24 FMAs), this
+     * GEMM alone on a 48×2048 panel, 1 thread, median: 128 tokens 186-195 → 205-210 GFLOP/s, 512 tokens 166-168 →
+     * 181, 96 tokens 200-205 → 209-213 (91 % of the FMA peak).
      */
     private static void kernel8x3(float[][] panel, int r, float[] xt, float[] c, int c0, int stride, int p0, int p1,
                                   boolean acc) {
@@ -374,91 +341,6 @@ final class PanelGemm {
         s2.intoArray(c, c0 + 2 * L);
     }
 
-    /** Six rows × a tile of four token groups. */
-    private static void kernel6x4(float[] a0, float[] a1, float[] a2, float[] a3, float[] a4, float[] a5, float[] xt,
-                                  float[] c, int c0, int stride, int p0, int p1, boolean acc) {
-        int c1 = c0 + stride, c2 = c1 + stride, c3 = c2 + stride, c4 = c3 + stride, c5 = c4 + stride;
-        FloatVector z = FloatVector.zero(F);
-        FloatVector s00 = z, s01 = z, s02 = z, s03 = z, s10 = z, s11 = z, s12 = z, s13 = z;
-        FloatVector s20 = z, s21 = z, s22 = z, s23 = z, s30 = z, s31 = z, s32 = z, s33 = z;
-        FloatVector s40 = z, s41 = z, s42 = z, s43 = z, s50 = z, s51 = z, s52 = z, s53 = z;
-        if (acc) {
-            s00 = FloatVector.fromArray(F, c, c0); s01 = FloatVector.fromArray(F, c, c0 + L);
-            s02 = FloatVector.fromArray(F, c, c0 + 2 * L); s03 = FloatVector.fromArray(F, c, c0 + 3 * L);
-            s10 = FloatVector.fromArray(F, c, c1); s11 = FloatVector.fromArray(F, c, c1 + L);
-            s12 = FloatVector.fromArray(F, c, c1 + 2 * L); s13 = FloatVector.fromArray(F, c, c1 + 3 * L);
-            s20 = FloatVector.fromArray(F, c, c2); s21 = FloatVector.fromArray(F, c, c2 + L);
-            s22 = FloatVector.fromArray(F, c, c2 + 2 * L); s23 = FloatVector.fromArray(F, c, c2 + 3 * L);
-            s30 = FloatVector.fromArray(F, c, c3); s31 = FloatVector.fromArray(F, c, c3 + L);
-            s32 = FloatVector.fromArray(F, c, c3 + 2 * L); s33 = FloatVector.fromArray(F, c, c3 + 3 * L);
-            s40 = FloatVector.fromArray(F, c, c4); s41 = FloatVector.fromArray(F, c, c4 + L);
-            s42 = FloatVector.fromArray(F, c, c4 + 2 * L); s43 = FloatVector.fromArray(F, c, c4 + 3 * L);
-            s50 = FloatVector.fromArray(F, c, c5); s51 = FloatVector.fromArray(F, c, c5 + L);
-            s52 = FloatVector.fromArray(F, c, c5 + 2 * L); s53 = FloatVector.fromArray(F, c, c5 + 3 * L);
-        }
-        for (int p = p0; p < p1; p++) {
-            int xo = p * 4 * L;
-            FloatVector x0 = FloatVector.fromArray(F, xt, xo), x1 = FloatVector.fromArray(F, xt, xo + L);
-            FloatVector x2 = FloatVector.fromArray(F, xt, xo + 2 * L), x3 = FloatVector.fromArray(F, xt, xo + 3 * L);
-            FloatVector w = FloatVector.broadcast(F, a0[p]);
-            s00 = w.fma(x0, s00); s01 = w.fma(x1, s01); s02 = w.fma(x2, s02); s03 = w.fma(x3, s03);
-            w = FloatVector.broadcast(F, a1[p]);
-            s10 = w.fma(x0, s10); s11 = w.fma(x1, s11); s12 = w.fma(x2, s12); s13 = w.fma(x3, s13);
-            w = FloatVector.broadcast(F, a2[p]);
-            s20 = w.fma(x0, s20); s21 = w.fma(x1, s21); s22 = w.fma(x2, s22); s23 = w.fma(x3, s23);
-            w = FloatVector.broadcast(F, a3[p]);
-            s30 = w.fma(x0, s30); s31 = w.fma(x1, s31); s32 = w.fma(x2, s32); s33 = w.fma(x3, s33);
-            w = FloatVector.broadcast(F, a4[p]);
-            s40 = w.fma(x0, s40); s41 = w.fma(x1, s41); s42 = w.fma(x2, s42); s43 = w.fma(x3, s43);
-            w = FloatVector.broadcast(F, a5[p]);
-            s50 = w.fma(x0, s50); s51 = w.fma(x1, s51); s52 = w.fma(x2, s52); s53 = w.fma(x3, s53);
-        }
-        s00.intoArray(c, c0); s01.intoArray(c, c0 + L); s02.intoArray(c, c0 + 2 * L); s03.intoArray(c, c0 + 3 * L);
-        s10.intoArray(c, c1); s11.intoArray(c, c1 + L); s12.intoArray(c, c1 + 2 * L); s13.intoArray(c, c1 + 3 * L);
-        s20.intoArray(c, c2); s21.intoArray(c, c2 + L); s22.intoArray(c, c2 + 2 * L); s23.intoArray(c, c2 + 3 * L);
-        s30.intoArray(c, c3); s31.intoArray(c, c3 + L); s32.intoArray(c, c3 + 2 * L); s33.intoArray(c, c3 + 3 * L);
-        s40.intoArray(c, c4); s41.intoArray(c, c4 + L); s42.intoArray(c, c4 + 2 * L); s43.intoArray(c, c4 + 3 * L);
-        s50.intoArray(c, c5); s51.intoArray(c, c5 + L); s52.intoArray(c, c5 + 2 * L); s53.intoArray(c, c5 + 3 * L);
-    }
-
-    /** Six rows × a tile of two token groups: 12 accumulators, 6 broadcasts and 2 loads per 12 FMAs. */
-    private static void kernel6x2(float[] a0, float[] a1, float[] a2, float[] a3, float[] a4, float[] a5, float[] xt,
-                                  float[] c, int c0, int stride, int p0, int p1, boolean acc) {
-        int c1 = c0 + stride, c2 = c1 + stride, c3 = c2 + stride, c4 = c3 + stride, c5 = c4 + stride;
-        FloatVector z = FloatVector.zero(F);
-        FloatVector s00 = z, s01 = z, s10 = z, s11 = z, s20 = z, s21 = z, s30 = z, s31 = z, s40 = z, s41 = z, s50 = z, s51 = z;
-        if (acc) {
-            s00 = FloatVector.fromArray(F, c, c0); s01 = FloatVector.fromArray(F, c, c0 + L);
-            s10 = FloatVector.fromArray(F, c, c1); s11 = FloatVector.fromArray(F, c, c1 + L);
-            s20 = FloatVector.fromArray(F, c, c2); s21 = FloatVector.fromArray(F, c, c2 + L);
-            s30 = FloatVector.fromArray(F, c, c3); s31 = FloatVector.fromArray(F, c, c3 + L);
-            s40 = FloatVector.fromArray(F, c, c4); s41 = FloatVector.fromArray(F, c, c4 + L);
-            s50 = FloatVector.fromArray(F, c, c5); s51 = FloatVector.fromArray(F, c, c5 + L);
-        }
-        for (int p = p0; p < p1; p++) {
-            int xo = p * 2 * L;
-            FloatVector x0 = FloatVector.fromArray(F, xt, xo), x1 = FloatVector.fromArray(F, xt, xo + L);
-            FloatVector w = FloatVector.broadcast(F, a0[p]);
-            s00 = w.fma(x0, s00); s01 = w.fma(x1, s01);
-            w = FloatVector.broadcast(F, a1[p]);
-            s10 = w.fma(x0, s10); s11 = w.fma(x1, s11);
-            w = FloatVector.broadcast(F, a2[p]);
-            s20 = w.fma(x0, s20); s21 = w.fma(x1, s21);
-            w = FloatVector.broadcast(F, a3[p]);
-            s30 = w.fma(x0, s30); s31 = w.fma(x1, s31);
-            w = FloatVector.broadcast(F, a4[p]);
-            s40 = w.fma(x0, s40); s41 = w.fma(x1, s41);
-            w = FloatVector.broadcast(F, a5[p]);
-            s50 = w.fma(x0, s50); s51 = w.fma(x1, s51);
-        }
-        s00.intoArray(c, c0); s01.intoArray(c, c0 + L);
-        s10.intoArray(c, c1); s11.intoArray(c, c1 + L);
-        s20.intoArray(c, c2); s21.intoArray(c, c2 + L);
-        s30.intoArray(c, c3); s31.intoArray(c, c3 + L);
-        s40.intoArray(c, c4); s41.intoArray(c, c4 + L);
-        s50.intoArray(c, c5); s51.intoArray(c, c5 + L);
-    }
-
     /**
      * Eight rows from {@code r} × a tile of one token group: eight independent FMA chains (six left the FMA latency
      * exposed) and eight broadcasts per eight FMAs, which the three load ports take. Against six rows, alternating:
@@ -496,7 +378,7 @@ final class PanelGemm {
 
     /**
      * Eight rows from {@code r} × a tile of two token groups: 16 accumulators, 8 broadcasts and 2 loads per 16 FMAs.
-     * Against {@link #kernel6x2} (which stays for the rows left over), this GEMM alone on a 48×2048 panel, median:
+     * Against six rows × two groups, this GEMM alone on a 48×2048 panel, median:
      * 32 tokens 130-135 → 185-193 GFLOP/s, 48 tokens 130-141 → 163-170.
      */
     private static void kernel8x2(float[][] panel, int r, float[] xt, float[] c, int c0, int stride, int p0, int p1,
@@ -545,105 +427,6 @@ final class PanelGemm {
         s50.intoArray(c, c5); s51.intoArray(c, c5 + L);
         s60.intoArray(c, c6); s61.intoArray(c, c6 + L);
         s70.intoArray(c, c7); s71.intoArray(c, c7 + L);
-    }
-
-    /** Four rows × a tile of one token group (rows left over from eights). */
-    private static void kernel4x1(float[] a0, float[] a1, float[] a2, float[] a3, float[] xt, float[] c, int c0,
-                                  int stride, int p0, int p1, boolean acc) {
-        FloatVector z = FloatVector.zero(F);
-        FloatVector s0 = acc ? FloatVector.fromArray(F, c, c0) : z, s1 = acc ? FloatVector.fromArray(F, c, c0 + stride) : z;
-        FloatVector s2 = acc ? FloatVector.fromArray(F, c, c0 + 2 * stride) : z, s3 = acc ? FloatVector.fromArray(F, c, c0 + 3 * stride) : z;
-        for (int p = p0; p < p1; p++) {
-            FloatVector x = FloatVector.fromArray(F, xt, p * L);
-            s0 = FloatVector.broadcast(F, a0[p]).fma(x, s0);
-            s1 = FloatVector.broadcast(F, a1[p]).fma(x, s1);
-            s2 = FloatVector.broadcast(F, a2[p]).fma(x, s2);
-            s3 = FloatVector.broadcast(F, a3[p]).fma(x, s3);
-        }
-        s0.intoArray(c, c0);
-        s1.intoArray(c, c0 + stride);
-        s2.intoArray(c, c0 + 2 * stride);
-        s3.intoArray(c, c0 + 3 * stride);
-    }
-
-    /** Four rows × a tile of four token groups (rows left over from sixes). */
-    private static void kernel4x4(float[] a0, float[] a1, float[] a2, float[] a3, float[] xt, float[] c, int c0,
-                                  int stride, int p0, int p1, boolean acc) {
-        int c1 = c0 + stride, c2 = c1 + stride, c3 = c2 + stride;
-        FloatVector z = FloatVector.zero(F);
-        FloatVector s00 = z, s01 = z, s02 = z, s03 = z, s10 = z, s11 = z, s12 = z, s13 = z;
-        FloatVector s20 = z, s21 = z, s22 = z, s23 = z, s30 = z, s31 = z, s32 = z, s33 = z;
-        if (acc) {
-            s00 = FloatVector.fromArray(F, c, c0); s01 = FloatVector.fromArray(F, c, c0 + L);
-            s02 = FloatVector.fromArray(F, c, c0 + 2 * L); s03 = FloatVector.fromArray(F, c, c0 + 3 * L);
-            s10 = FloatVector.fromArray(F, c, c1); s11 = FloatVector.fromArray(F, c, c1 + L);
-            s12 = FloatVector.fromArray(F, c, c1 + 2 * L); s13 = FloatVector.fromArray(F, c, c1 + 3 * L);
-            s20 = FloatVector.fromArray(F, c, c2); s21 = FloatVector.fromArray(F, c, c2 + L);
-            s22 = FloatVector.fromArray(F, c, c2 + 2 * L); s23 = FloatVector.fromArray(F, c, c2 + 3 * L);
-            s30 = FloatVector.fromArray(F, c, c3); s31 = FloatVector.fromArray(F, c, c3 + L);
-            s32 = FloatVector.fromArray(F, c, c3 + 2 * L); s33 = FloatVector.fromArray(F, c, c3 + 3 * L);
-        }
-        for (int p = p0; p < p1; p++) {
-            int xo = p * 4 * L;
-            FloatVector x0 = FloatVector.fromArray(F, xt, xo), x1 = FloatVector.fromArray(F, xt, xo + L);
-            FloatVector x2 = FloatVector.fromArray(F, xt, xo + 2 * L), x3 = FloatVector.fromArray(F, xt, xo + 3 * L);
-            FloatVector w = FloatVector.broadcast(F, a0[p]);
-            s00 = w.fma(x0, s00); s01 = w.fma(x1, s01); s02 = w.fma(x2, s02); s03 = w.fma(x3, s03);
-            w = FloatVector.broadcast(F, a1[p]);
-            s10 = w.fma(x0, s10); s11 = w.fma(x1, s11); s12 = w.fma(x2, s12); s13 = w.fma(x3, s13);
-            w = FloatVector.broadcast(F, a2[p]);
-            s20 = w.fma(x0, s20); s21 = w.fma(x1, s21); s22 = w.fma(x2, s22); s23 = w.fma(x3, s23);
-            w = FloatVector.broadcast(F, a3[p]);
-            s30 = w.fma(x0, s30); s31 = w.fma(x1, s31); s32 = w.fma(x2, s32); s33 = w.fma(x3, s33);
-        }
-        s00.intoArray(c, c0); s01.intoArray(c, c0 + L); s02.intoArray(c, c0 + 2 * L); s03.intoArray(c, c0 + 3 * L);
-        s10.intoArray(c, c1); s11.intoArray(c, c1 + L); s12.intoArray(c, c1 + 2 * L); s13.intoArray(c, c1 + 3 * L);
-        s20.intoArray(c, c2); s21.intoArray(c, c2 + L); s22.intoArray(c, c2 + 2 * L); s23.intoArray(c, c2 + 3 * L);
-        s30.intoArray(c, c3); s31.intoArray(c, c3 + L); s32.intoArray(c, c3 + 2 * L); s33.intoArray(c, c3 + 3 * L);
-    }
-
-    /** Two rows × a tile of four token groups (rows left over from sixes). */
-    private static void kernel2x4(float[] a0, float[] a1, float[] xt, float[] c, int c0, int stride, int p0, int p1,
-                                  boolean acc) {
-        int c1 = c0 + stride;
-        FloatVector z = FloatVector.zero(F);
-        FloatVector s00 = z, s01 = z, s02 = z, s03 = z, s10 = z, s11 = z, s12 = z, s13 = z;
-        if (acc) {
-            s00 = FloatVector.fromArray(F, c, c0); s01 = FloatVector.fromArray(F, c, c0 + L);
-            s02 = FloatVector.fromArray(F, c, c0 + 2 * L); s03 = FloatVector.fromArray(F, c, c0 + 3 * L);
-            s10 = FloatVector.fromArray(F, c, c1); s11 = FloatVector.fromArray(F, c, c1 + L);
-            s12 = FloatVector.fromArray(F, c, c1 + 2 * L); s13 = FloatVector.fromArray(F, c, c1 + 3 * L);
-        }
-        for (int p = p0; p < p1; p++) {
-            int xo = p * 4 * L;
-            FloatVector x0 = FloatVector.fromArray(F, xt, xo), x1 = FloatVector.fromArray(F, xt, xo + L);
-            FloatVector x2 = FloatVector.fromArray(F, xt, xo + 2 * L), x3 = FloatVector.fromArray(F, xt, xo + 3 * L);
-            FloatVector w = FloatVector.broadcast(F, a0[p]);
-            s00 = w.fma(x0, s00); s01 = w.fma(x1, s01); s02 = w.fma(x2, s02); s03 = w.fma(x3, s03);
-            w = FloatVector.broadcast(F, a1[p]);
-            s10 = w.fma(x0, s10); s11 = w.fma(x1, s11); s12 = w.fma(x2, s12); s13 = w.fma(x3, s13);
-        }
-        s00.intoArray(c, c0); s01.intoArray(c, c0 + L); s02.intoArray(c, c0 + 2 * L); s03.intoArray(c, c0 + 3 * L);
-        s10.intoArray(c, c1); s11.intoArray(c, c1 + L); s12.intoArray(c, c1 + 2 * L); s13.intoArray(c, c1 + 3 * L);
-    }
-
-    /** One row × a tile of four token groups (a row left over from sixes, fours and twos). */
-    private static void kernel1x4(float[] a, float[] xt, float[] c, int c0, int p0, int p1, boolean acc) {
-        FloatVector z = FloatVector.zero(F);
-        FloatVector s0 = acc ? FloatVector.fromArray(F, c, c0) : z, s1 = acc ? FloatVector.fromArray(F, c, c0 + L) : z;
-        FloatVector s2 = acc ? FloatVector.fromArray(F, c, c0 + 2 * L) : z, s3 = acc ? FloatVector.fromArray(F, c, c0 + 3 * L) : z;
-        for (int p = p0; p < p1; p++) {
-            FloatVector w = FloatVector.broadcast(F, a[p]);
-            int xo = p * 4 * L;
-            s0 = w.fma(FloatVector.fromArray(F, xt, xo), s0);
-            s1 = w.fma(FloatVector.fromArray(F, xt, xo + L), s1);
-            s2 = w.fma(FloatVector.fromArray(F, xt, xo + 2 * L), s2);
-            s3 = w.fma(FloatVector.fromArray(F, xt, xo + 3 * L), s3);
-        }
-        s0.intoArray(c, c0);
-        s1.intoArray(c, c0 + L);
-        s2.intoArray(c, c0 + 2 * L);
-        s3.intoArray(c, c0 + 3 * L);
     }
 
     /** One row × a tile of two token groups. */
