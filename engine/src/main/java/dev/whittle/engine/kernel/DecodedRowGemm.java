@@ -7,8 +7,13 @@ package dev.whittle.engine.kernel;
  * Results follow {@link PanelGemm}'s contract: they do not depend on how threads split the rows.
  */
 public final class DecodedRowGemm {
-    /** Tokens from which decoding rows to floats once pays for itself. */
-    public static final int MIN_TOKENS = 16;
+    /**
+     * Tokens from which decoding rows to floats once pays for itself, against the kernels' fused decode-and-multiply
+     * for a few tokens. Whole prompts, tinyllama shape, 2 threads, tok/s with the threshold at 16 / at 2: Q4_0 pp4
+     * 32.6 / 21.9, pp5 27.8 / 28.1, pp6 27.7 / 33.3, pp8 31.0 / 40.6, pp12 33.0 / 60.9; Q4_K pp4 35.9 / 21.9, pp6
+     * 28.6 / 30.4; F32 pp4 11.2 / 14.2, pp6 14.8 / 22.6; compressed-tensors INT4 pp6 21.3 / 27.6, pp8 23.9 / 31.2.
+     */
+    public static final int MIN_TOKENS = 6;
 
     private DecodedRowGemm() {}
 

@@ -10,11 +10,12 @@ import java.lang.foreign.MemorySegment;
  * <ul>
  *   <li>one token: {@link #dot1} per row, or {@link #dot1Rows4} over rows of {@link #STREAMS} segments read side by
  *       side (same results);</li>
- *   <li>2-15 tokens: weight rows in blocks small enough to stay in L2 while every token chunk passes over them,
+ *   <li>2-5 tokens: weight rows in blocks small enough to stay in L2 while every token chunk passes over them,
  *       four tokens sharing each decoded weight vector ({@link #dot4}, same lane order and FMA sequence as
  *       {@link #dot1}, so these outputs equal the single-token ones bit for bit);</li>
- *   <li>16 tokens or more: {@link #panelMultiply} decodes panels of weight rows to floats once and runs
- *       {@link PanelGemm} over every token, whose order differs from {@link #dot1}'s in the last bits.</li>
+ *   <li>{@link DecodedRowGemm#MIN_TOKENS} (6) tokens or more: {@link #panelMultiply} decodes panels of weight rows
+ *       to floats once and runs {@link PanelGemm} over every token, whose order differs from {@link #dot1}'s in the
+ *       last bits.</li>
  * </ul>
  * Threads split rows only, and every output's order is fixed within a regime, so results never depend on the
  * thread count.

@@ -34,7 +34,7 @@ class LinearKernelTest {
         int rows = 37, cols = colsFor(type);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment w = RandomWeights.matrix(arena, type, rows, cols, 11);
-            for (int n : new int[] {1, 7, 21, 70}) { // 21, 70: the panel + GEMM path for many tokens
+            for (int n : new int[] {1, 3, 7, 21, 70}) { // 3: the fused path for a few tokens; 7, 21, 70: the panel GEMM
                 float[] x = RandomWeights.activations(n * cols, 5 + n);
                 float[] vec = run(Kernels.forType(type), type, w, rows, cols, x, n);
                 float[] ref = run(Kernels.scalar(type), type, w, rows, cols, x, n);
@@ -68,7 +68,7 @@ class LinearKernelTest {
     }
 
     private static void batchedEqualsSingle(DType type, int cols) {
-        int rows = 19, n = 7;
+        int rows = 19, n = DecodedRowGemm.MIN_TOKENS - 1; // the fused path: every token's result as if alone
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment w = RandomWeights.matrix(arena, type, rows, cols, 3);
             float[] x = RandomWeights.activations(n * cols, 9);
