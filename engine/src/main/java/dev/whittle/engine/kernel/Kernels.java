@@ -49,10 +49,11 @@ import java.util.Map;
  * ({@code whittle bench --vs-llama-cpp --llama-cpp-exclude sapphirerapids}; bench/kernel-benchmarks.md).
  * <p><b>Prefill</b> (from {@link DecodedRowGemm#MIN_TOKENS} tokens) decodes panels of rows to floats and runs
  * {@link PanelGemm}, for every dtype alike. On the Xeon, whose FMA peak measures 230 GFLOP/s per core (24
- * independent 512-bit FMA chains; 455 with both threads), at 128 tokens: the GEMM alone on one 48-row panel 205-210 GFLOP/s median (90 %), a whole
- * Q4_0 matmul with decoding (MatmulProbe 2048×2048, 2 threads) 330-357 (73-78 %), the whole tinyllama-shape
- * model about 61 % (143 tok/s at pp128, attention, norms and weight reads included). So the float path has
- * little left to gain; llama.cpp's AMX int8 prefill runs about 2× faster on the quantized types there.
+ * independent 512-bit FMA chains; 455 with both threads), at 128 tokens: the GEMM alone on one 48-row panel
+ * 205-210 GFLOP/s median (90 %), a whole Q4_0 matmul with decoding (MatmulProbe 2048×2048, 2 threads) 330-357
+ * (73-78 %), the whole tinyllama-shape model about 61 % (143 tok/s at pp128, attention, norms and weight reads
+ * included). So the float path has little left to gain; llama.cpp's AMX int8 prefill runs about 2× faster on the
+ * quantized types there.
  */
 public final class Kernels {
     private static final Map<DType, LinearKernel> VECTOR = new EnumMap<>(DType.class);
