@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
  * <ul>
  *   <li>one token: {@link #dot1} per row, or {@link #dot1Rows4} over rows of {@link #STREAMS} segments read side by
  *       side (same results);</li>
- *   <li>2-5 tokens: weight rows in blocks small enough to stay in L2 while every token chunk passes over them,
+ *   <li>2-5 tokens: rows in the single token's stream order, each row against every token while it is in cache,
  *       four tokens sharing each decoded weight vector ({@link #dot4}, same lane order and FMA sequence as
  *       {@link #dot1}, so these outputs equal the single-token ones bit for bit);</li>
  *   <li>{@link DecodedRowGemm#MIN_TOKENS} (6) tokens or more: {@link #panelMultiply} decodes panels of weight rows
@@ -39,11 +39,6 @@ abstract class FloatRowKernel implements LinearKernel {
     int rowStreams() {
         return STREAMS;
     }
-
-    /** Activation floats per token chunk kept hot in cache (16 tokens × 2048 cols = 128 KiB). */
-    private static final int TOKEN_CHUNK = 16;
-    /** Weight bytes per row block: revisited by every token chunk, so sized to sit in L2. */
-    private static final long ROW_BLOCK_BYTES = 192 * 1024;
 
     private final DType type;
 
@@ -99,19 +94,21 @@ abstract class FloatRowKernel implements LinearKernel {
             panelMultiply(weights, rowBytes, rows, cols, ((PanelInput) in).packed(), out, rowStart, rowEnd);
             return;
         }
-        int rowBlock = (int) Math.max(1, ROW_BLOCK_BYTES / rowBytes);
-        for (int rb = rowStart; rb < rowEnd; rb += rowBlock) {
-            int rbEnd = Math.min(rowEnd, rb + rowBlock);
-            for (int tc = 0; tc < n; tc += TOKEN_CHUNK) {
-                int tcEnd = Math.min(n, tc + TOKEN_CHUNK);
-                for (int r = rb; r < rbEnd; r++) {
-                    long off = r * rowBytes;
-                    int t = tc;
-                    for (; t + 4 <= tcEnd; t += 4) dot4(weights, off, cols, in, t, out, t * rows + r, rows);
-                    for (; t < tcEnd; t++) out[t * rows + r] = dot1(weights, off, cols, in, t);
-                }
-            }
+        // a few tokens: rows in the same stream order as one token's (the prefetcher), every token of a row while
+        // the row is in cache
+        int streams = rowStreams(), perStream = streams == 1 ? 0 : (rowEnd - rowStart) / streams;
+        for (int i = 0; i < perStream; i++) {
+            for (int s = 0; s < streams; s++) fewTokens(weights, rowBytes, rows, cols, in, out, rowStart + s * perStream + i);
         }
+        for (int r = rowStart + streams * perStream; r < rowEnd; r++) fewTokens(weights, rowBytes, rows, cols, in, out, r);
+    }
+
+    /** Row r against every token of a small batch: four at a time through {@link #dot4}, the rest one by one. */
+    private void fewTokens(MemorySegment w, long rowBytes, int rows, int cols, PreparedInput in, float[] out, int r) {
+        long off = r * rowBytes;
+        int n = in.n(), t = 0;
+        for (; t + 4 <= n; t += 4) dot4(w, off, cols, in, t, out, t * rows + r, rows);
+        for (; t < n; t++) out[t * rows + r] = dot1(w, off, cols, in, t);
     }
 
     /** Dot product of the weight row at {@code rowOff} with token {@code token} of the prepared input. */
