@@ -16,11 +16,11 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * 8 × 1, and rows left from eights one at a time (decoder panels and the engine's row chunks come in eights).
  * <p>Why this layout: the inner loop must spend its issue slots on FMAs. Each of the weight rows is its own
  * array and a tile's token groups are interleaved p by p in one array, so every load is a base register plus p
- * (times a constant) and a constant displacement: per 24 FMAs, 10 or 11 loads and about 3 integer ops. With one array
+ * (times a constant) and a constant displacement: per 24 FMAs, 11 loads and about 3 integer ops. With one array
  * for the panel and one per group, C2 kept each row's offset in a stack slot and added it every step (about 14
  * integer ops per 24 FMAs), and those ops took turns on the two ports the 512-bit FMAs need. On the 2-vCPU Xeon
  * (FMA peak 230 GFLOP/s per core, measured with 24 independent chains), 1 thread, 128 tokens: this GEMM alone on
- * a 48×2048 panel runs at 196 GFLOP/s median, 212 best (48×5632: 182); MatmulProbe F32 2048×2048 150 → 155-161
+ * a 48×2048 panel ran at 196 GFLOP/s median, 212 best (48×5632: 182), then with 6×4 tiles; MatmulProbe F32 2048×2048 150 → 155-161
  * median; the whole tinyllama-shape Q4_0 model, 2 threads, pp128 115-118 → 129-133 tok/s (alternating runs).
  * Unrolling the old loop by four instead made it slower (C2 then kept the bounds checks in the loop).
  * <p>Contract: every output is one fused multiply-add chain over p in ascending order (the C tile is stored and
@@ -32,7 +32,7 @@ final class PanelGemm {
     private static final int L = KernelSpecies.L;
     /** Decoded weight rows per panel: 48 × 5632 floats = 1 MiB, within L2. */
     static final int PANEL_ROWS = 48;
-    /** Columns (k) per block: 4 token groups × 256 columns = 64 KiB of activations, reused by every 6-row strip. */
+    /** Columns (k) per block: 3 token groups × 256 columns = 48 KiB of activations, reused by every 8-row strip. */
     private static final int KB = 256;
 
     private PanelGemm() {
@@ -41,8 +41,8 @@ final class PanelGemm {
     /**
      * The activations packed for the micro-kernels. Tokens are taken in groups of L (the token count rounded up
      * to whole groups is {@code stride}; padding tokens are zero and their outputs are never read), and groups in
-     * tiles of one to four ({@link #tileWidth}). Tile i holds {@code width(i)} groups
-     * starting at group {@code firstGroup(i)}, column by column: group j's L values of column p at
+     * tiles of {@link #TILE_GROUPS}, the last one taking what is left. Tile i holds {@code width(i)} groups from
+     * group {@code i·TILE_GROUPS}, column by column: group j's L values of column p at
      * {@code tile(i)[(p·width + j)·L ..]}.
      * <p>Tiles are packed on first use by the threads of the matmul, each packing the tiles no one has claimed
      * yet, then waiting for the rest ({@link #packAll}). Packed by the caller before the other threads started, as
@@ -55,25 +55,17 @@ final class PanelGemm {
         private static final int UNPACKED = 0, PACKING = 1, PACKED = 2;
         private final float[] x;
         private final float[][] tiles;
-        private final int[] widths, firstGroups;
         private final AtomicIntegerArray state;
-        private final int n, stride, cols;
+        private final int n, groups, cols;
 
         private Transposed(float[] x, int n, int cols) {
-            int groups = (n + L - 1) / L, count = 0;
-            for (int g = 0; g < groups; count++) g += tileWidth(groups - g);
             this.x = x;
             this.n = n;
             this.cols = cols;
-            this.stride = groups * L;
+            this.groups = (n + L - 1) / L;
+            int count = (groups + TILE_GROUPS - 1) / TILE_GROUPS;
             this.tiles = new float[count][];
-            this.widths = new int[count];
-            this.firstGroups = new int[count];
             this.state = new AtomicIntegerArray(count);
-            for (int i = 0, g = 0; i < count; g += widths[i], i++) {
-                widths[i] = tileWidth(groups - g);
-                firstGroups[i] = g;
-            }
         }
 
         int n() {
@@ -81,7 +73,7 @@ final class PanelGemm {
         }
 
         int stride() {
-            return stride;
+            return groups * L;
         }
 
         int cols() {
@@ -93,11 +85,7 @@ final class PanelGemm {
         }
 
         int width(int i) {
-            return widths[i];
-        }
-
-        int firstGroup(int i) {
-            return firstGroups[i];
+            return Math.min(TILE_GROUPS, groups - i * TILE_GROUPS);
         }
 
         /** Tile i, once {@link #packAll} has returned. */
@@ -119,7 +107,7 @@ final class PanelGemm {
         private boolean tryPack(int i) {
             if (state.get(i) != UNPACKED || !state.compareAndSet(i, UNPACKED, PACKING)) return false;
             try {
-                tiles[i] = pack(x, n, cols, firstGroups[i], widths[i]);
+                tiles[i] = pack(x, n, cols, i * TILE_GROUPS, width(i));
             } catch (Throwable t) {
                 state.set(i, UNPACKED);
                 throw t;
@@ -131,24 +119,18 @@ final class PanelGemm {
         /** Token t's column p. */
         float at(int p, int t) {
             packAll();
-            int g = t / L;
-            for (int i = 0; i < tiles.length; i++) {
-                int j = g - firstGroups[i];
-                if (j >= 0 && j < widths[i]) return tiles[i][(p * widths[i] + j) * L + t % L];
-            }
-            throw new IndexOutOfBoundsException("token " + t);
+            if (t < 0 || t >= groups * L) throw new IndexOutOfBoundsException("token " + t);
+            int g = t / L, i = g / TILE_GROUPS;
+            return tiles[i][(p * width(i) + g % TILE_GROUPS) * L + t % L];
         }
     }
 
     /**
-     * Token groups in the next tile, with {@code left} groups still to place: threes ({@link #kernel8x3}), then what
-     * is left as a two or a one. (A tile of four, 6 rows × 4 groups, where a lone group would be left measured the
-     * same as three and one: 64 tokens 186-200 against 185-194 GFLOP/s, so it went, with its three kernels for
-     * the rows left from sixes.)
+     * Token groups per tile: {@link #kernel8x3}'s three; the last tile takes what is left, two or one. (A tile of
+     * four, 6 rows × 4 groups, where a lone group would be left measured the same as three and one: 64 tokens
+     * 186-200 against 185-194 GFLOP/s, so it went, with its three kernels for the rows left from sixes.)
      */
-    static int tileWidth(int left) {
-        return Math.min(3, left);
-    }
+    static final int TILE_GROUPS = 3;
 
     /** The n rows of {@code cols} activations {@code x}, to be packed into tiles (see {@link Transposed}) on first use. */
     static Transposed transpose(float[] x, int n, int cols) {
@@ -235,38 +217,25 @@ final class PanelGemm {
             boolean acc = p0 > 0;
             for (int i = 0; i < x.tileCount(); i++) {
                 float[] xt = x.tile(i);
-                int c = x.firstGroup(i) * L;
-                switch (x.width(i)) {
-                    case 3 -> threeGroups(panel, rows, xt, ct, c, stride, p0, p1, acc);
-                    case 2 -> twoGroups(panel, rows, xt, ct, c, stride, p0, p1, acc);
-                    default -> oneGroup(panel, rows, xt, ct, c, stride, p0, p1, acc);
+                int width = x.width(i), c = i * TILE_GROUPS * L, r = 0;
+                // rows by eights (the eight-row kernels; a tile of one has a broadcast per FMA, so it needs eight
+                // chains too), then one at a time
+                for (; r + 8 <= rows; r += 8) {
+                    switch (width) {
+                        case 3 -> kernel8x3(panel, r, xt, ct, r * stride + c, stride, p0, p1, acc);
+                        case 2 -> kernel8x2(panel, r, xt, ct, r * stride + c, stride, p0, p1, acc);
+                        default -> kernel8x1(panel, r, xt, ct, r * stride + c, stride, p0, p1, acc);
+                    }
+                }
+                for (; r < rows; r++) {
+                    switch (width) {
+                        case 3 -> kernel1x3(panel[r], xt, ct, r * stride + c, p0, p1, acc);
+                        case 2 -> kernel1x2(panel[r], xt, ct, r * stride + c, p0, p1, acc);
+                        default -> kernel1x1(panel[r], xt, ct, r * stride + c, p0, p1, acc);
+                    }
                 }
             }
         }
-    }
-
-    /** The panel's rows × a tile of three token groups: by eights, then one by one. */
-    private static void threeGroups(float[][] panel, int rows, float[] xt, float[] ct, int c, int stride, int p0,
-                                    int p1, boolean acc) {
-        int r = 0;
-        for (; r + 8 <= rows; r += 8) kernel8x3(panel, r, xt, ct, r * stride + c, stride, p0, p1, acc);
-        for (; r < rows; r++) kernel1x3(panel[r], xt, ct, r * stride + c, p0, p1, acc);
-    }
-
-    /** The panel's rows × a tile of two token groups: by eights, then one by one. */
-    private static void twoGroups(float[][] panel, int rows, float[] xt, float[] ct, int c, int stride, int p0,
-                                  int p1, boolean acc) {
-        int r = 0;
-        for (; r + 8 <= rows; r += 8) kernel8x2(panel, r, xt, ct, r * stride + c, stride, p0, p1, acc);
-        for (; r < rows; r++) kernel1x2(panel[r], xt, ct, r * stride + c, p0, p1, acc);
-    }
-
-    /** The panel's rows × a tile of one token group: by eights (a broadcast per FMA), then one by one. */
-    private static void oneGroup(float[][] panel, int rows, float[] xt, float[] ct, int c, int stride, int p0,
-                                 int p1, boolean acc) {
-        int r = 0;
-        for (; r + 8 <= rows; r += 8) kernel8x1(panel, r, xt, ct, r * stride + c, stride, p0, p1, acc);
-        for (; r < rows; r++) kernel1x1(panel[r], xt, ct, r * stride + c, p0, p1, acc);
     }
 
     /**
