@@ -4,6 +4,7 @@ import dev.whittle.core.intq.GroupedIntWeight;
 import dev.whittle.core.intq.IntPacking;
 import dev.whittle.engine.kernel.DecodedRowGemm;
 import dev.whittle.engine.kernel.KernelSpecies;
+import dev.whittle.engine.kernel.RowStreams;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -40,13 +41,6 @@ public final class GroupedIntKernel {
     private static final int L_HALF = L > FS_HALF.length() ? FS_HALF.length() : 0;
     private static final int TOKENS_PER_PASS = 4;
     private static final ValueLayout.OfInt WORD = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
-    /**
-     * Rows of one call are read as this many segments side by side, as FloatRowKernel.STREAMS does for the GGUF
-     * kernels (the row order does not change any result). INT4 g128 decode over 256 MB, 1 thread, alternating
-     * runs: 114-139 against 119-144 ms row by row (3-10 % in five more alternations).
-     */
-    private static final int STREAMS = 8;
 
     private GroupedIntKernel() {}
 
@@ -94,10 +88,12 @@ public final class GroupedIntKernel {
         MemorySegment packed = w.packed();
         float[] planes = p.planes();
         int wordsPerGroup = w.perChannel() ? words : w.groupSize() / pf;
-        int perStream = (rowEnd - rowStart) / STREAMS;
+        // rows in RowStreams' order, as the GGUF kernels read theirs (the order changes no result). INT4 g128
+        // decode over 256 MB, 1 thread, alternating: 114-139 against 119-144 ms row by row (3-10 % in five more)
+        int streams = RowStreams.STREAMS, perStream = (rowEnd - rowStart) / streams;
         if (n == 1 && vecWords == words && wordsPerGroup % L == 0) {
             for (int i = 0; i < rowEnd - rowStart; i++) {
-                int r = streamedRow(rowStart, i, perStream);
+                int r = RowStreams.row(rowStart, i, streams, perStream);
                 out[r] = groupedSum(w, r, packed, 4L * r * words, planes, pf, words, wordsPerGroup, bits, mask);
             }
             return;
@@ -106,7 +102,7 @@ public final class GroupedIntKernel {
         float[] sums = new float[TOKENS_PER_PASS];
         float[] halfSums = new float[TOKENS_PER_PASS];
         for (int i = 0; i < rowEnd - rowStart; i++) {
-            int r = streamedRow(rowStart, i, perStream);
+            int r = RowStreams.row(rowStart, i, streams, perStream);
             long rowByte = 4L * r * words;
             rowParameters(w, r, wordScale, wordZero);
             for (int t0 = 0; t0 < n; t0 += TOKENS_PER_PASS) {
@@ -130,11 +126,6 @@ public final class GroupedIntKernel {
                 }
             }
         }
-    }
-
-    /** The i-th row to read: row i / STREAMS of segment i % STREAMS while whole segments last, then the rest in order. */
-    private static int streamedRow(int rowStart, int i, int perStream) {
-        return i < STREAMS * perStream ? rowStart + (i % STREAMS) * perStream + i / STREAMS : rowStart + i;
     }
 
     /**

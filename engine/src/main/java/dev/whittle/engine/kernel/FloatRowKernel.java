@@ -8,8 +8,8 @@ import java.lang.foreign.MemorySegment;
  * Base of the vector kernels that decode weights into float lanes and FMA them with float activations.
  * It owns the loop nest, in three regimes:
  * <ul>
- *   <li>one token: {@link #dot1} per row, or {@link #dot1Rows4} over rows of {@link #STREAMS} segments read side by
- *       side (same results);</li>
+ *   <li>one token: {@link #dot1} per row, or {@link #dot1Rows4} over rows of {@link #rowStreams} segments read side
+ *       by side (same results);</li>
  *   <li>2-5 tokens: rows in the single token's stream order, each row against every token while it is in cache,
  *       four tokens sharing each decoded weight vector ({@link #dot4}, same lane order and FMA sequence as
  *       {@link #dot1}, so these outputs equal the single-token ones bit for bit);</li>
@@ -22,22 +22,11 @@ import java.lang.foreign.MemorySegment;
  */
 abstract class FloatRowKernel implements LinearKernel {
     /**
-     * How many streams far apart a single token's rows are read as, by default: equal segments of the thread's
-     * range, row i of each in turn (rows are independent, so the results are the same). The L2 prefetcher
-     * follows one stream per 4 KiB page: one stream, or four adjacent 1152-byte rows sharing pages, left it few
-     * lines in flight, and decode ran at about half the speed the arithmetic allows. MatmulProbe over a whole
-     * tinyllama-shape file (0.6 to 1.1 GB, far beyond cache), 1 thread, GB/s of weights for 1 / 4 / 8 streams:
-     * Q4_0 5.9 / 10.5 / 11.8, Q8_0 6.9 / 10.8 / 12.5, Q4_K 5.9 / 7.2 / 7.2. Whole decode, tinyllama shape, 2
-     * threads, tg32 before and after: Q4_0 17.3 → 29.3 tok/s, Q8_0 12.7 → 19.6, Q4_K 18.0 → 20.1, F16 7.3 → 8.4.
-     */
-    static final int STREAMS = 8;
-
-    /**
-     * Streams for this kernel's single-token rows, a multiple of 4: {@link #STREAMS}; or 1 for four adjacent rows
-     * at a time, which suits rows that span whole pages themselves (F32).
+     * Streams for this kernel's rows ({@link RowStreams}), a multiple of 4: {@link RowStreams#STREAMS}; or 1 for
+     * four adjacent rows at a time, which suits rows that span whole pages themselves (F32).
      */
     int rowStreams() {
-        return STREAMS;
+        return RowStreams.STREAMS;
     }
 
     private final DType type;
@@ -54,7 +43,7 @@ abstract class FloatRowKernel implements LinearKernel {
     @Override
     public final PreparedInput prepare(DType weightType, float[] x, int n, int cols) {
         KernelChecks.checkPrepare(this, weightType, x, n, cols);
-        return n >= PANEL_MIN_TOKENS ? new PanelInput(x, n, cols, DecodedRowGemm.pack(x, n, cols)) : prepared(x, n, cols);
+        return n >= DecodedRowGemm.MIN_TOKENS ? new PanelInput(x, n, cols, DecodedRowGemm.pack(x, n, cols)) : prepared(x, n, cols);
     }
 
     /** Activations for the panel path: the floats plus their transpose, built once and shared by all threads. */
@@ -90,17 +79,16 @@ abstract class FloatRowKernel implements LinearKernel {
             for (; r < rowEnd; r++) out[r] = dot1(weights, r * rowBytes, cols, in, 0);
             return;
         }
-        if (n >= PANEL_MIN_TOKENS) {
+        if (n >= DecodedRowGemm.MIN_TOKENS) {
             panelMultiply(weights, rowBytes, rows, cols, ((PanelInput) in).packed(), out, rowStart, rowEnd);
             return;
         }
         // a few tokens: rows in the same stream order as one token's (the prefetcher), every token of a row while
         // the row is in cache
-        int streams = rowStreams(), perStream = streams == 1 ? 0 : (rowEnd - rowStart) / streams;
-        for (int i = 0; i < perStream; i++) {
-            for (int s = 0; s < streams; s++) fewTokens(weights, rowBytes, rows, cols, in, out, rowStart + s * perStream + i);
+        int streams = rowStreams(), perStream = (rowEnd - rowStart) / streams;
+        for (int i = 0; i < rowEnd - rowStart; i++) {
+            fewTokens(weights, rowBytes, rows, cols, in, out, RowStreams.row(rowStart, i, streams, perStream));
         }
-        for (int r = rowStart + streams * perStream; r < rowEnd; r++) fewTokens(weights, rowBytes, rows, cols, in, out, r);
     }
 
     /** Row r against every token of a small batch: four at a time through {@link #dot4}, the rest one by one. */
@@ -142,8 +130,6 @@ abstract class FloatRowKernel implements LinearKernel {
     abstract void dot4(MemorySegment w, long rowOff, int cols, PreparedInput in, int token, float[] out, int outOff,
                        int outStride);
 
-    /** Tokens from which a matmul decodes weight panels to floats and runs the register-blocked GEMM. */
-    static final int PANEL_MIN_TOKENS = DecodedRowGemm.MIN_TOKENS;
     /**
      * Prefill for many tokens ({@link DecodedRowGemm}): each panel of weight rows is decoded to floats once and
      * multiplied with every token by {@link PanelGemm}, so the decode cost is spread over all n tokens instead of

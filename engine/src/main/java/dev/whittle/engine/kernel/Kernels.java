@@ -30,7 +30,7 @@ import java.util.Map;
  * memory they were bound by the L2 prefetcher: it follows one stream per 4 KiB page, so one short row at a time,
  * or four adjacent 1152-byte rows sharing pages, left it few lines in flight. (It looked as if arithmetic and
  * memory transfers added up instead of overlapping; software touches ahead and huge pages changed nothing.)
- * Decode now reads each thread's rows as eight segments side by side ({@link FloatRowKernel#STREAMS}), four or
+ * Decode now reads each thread's rows as eight segments side by side ({@link RowStreams}), four or
  * two rows at a time where a kernel shares activation loads between rows ({@link FloatRowKernel#dot1Rows4},
  * {@link FloatRowKernel#dot1Rows2}).
  * From memory, 1 thread, GB/s, before → after: Q4_0 5.9 → 11.8, Q8_0 6.9 → 12.5, Q4_K 5.9 → 8.5, BF16 9.2 → 12.5.

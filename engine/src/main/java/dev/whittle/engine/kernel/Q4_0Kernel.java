@@ -27,7 +27,7 @@ import static dev.whittle.engine.kernel.KernelSpecies.toInts;
  * activations are rearranged once per matmul ({@link #nibblePairs}) so the high nibble needs no shift. MatmulProbe
  * 512×2048, 1 thread, in cache: 54 µs row by row, 46 with the rearranged activations, 39.5 with four rows too.
  * Four adjacent rows streamed from memory ran slower than one (126 against 108 ms over a 600 MB file) because
- * they share pages and defeat the prefetcher; four rows from segments far apart ({@link FloatRowKernel#STREAMS})
+ * they share pages and defeat the prefetcher; four rows from segments far apart ({@link RowStreams})
  * take 54 ms. (An earlier four-row version, before these changes, ran tinyllama decode at 0.6×.)
  * <p>Also measured and not kept: nibbles turned into floats without conversions (OR-ing them into the mantissa
  * of 2^23 and subtracting, the high nibble as the difference of two such floats against x/16), which moves work

@@ -79,7 +79,7 @@ public final class Q4_1Kernel extends FloatRowKernel {
 
     /**
      * Two rows, each with exactly {@link #dot1}'s operations and order (so the same bits), sharing the activation
-     * and block-sum loads; the rows come from segments far apart ({@link FloatRowKernel#STREAMS}), which keeps the
+     * and block-sum loads; the rows come from segments far apart ({@link RowStreams}), which keeps the
      * prefetcher busy on two pages. (Four rows passed C2's node budget and ran 3.6× slower, boxed.)
      */
     @Override

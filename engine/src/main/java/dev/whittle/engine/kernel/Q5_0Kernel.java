@@ -83,7 +83,7 @@ public final class Q5_0Kernel extends FloatRowKernel {
 
     /**
      * Two rows, each with exactly {@link #dot1}'s operations and order (so the same bits), sharing the activation
-     * loads; the rows come from segments far apart ({@link FloatRowKernel#STREAMS}), which keeps the prefetcher
+     * loads; the rows come from segments far apart ({@link RowStreams}), which keeps the prefetcher
      * busy on two pages.
      */
     @Override
