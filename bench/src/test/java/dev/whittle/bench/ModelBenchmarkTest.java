@@ -80,6 +80,9 @@ class ModelBenchmarkTest {
         int runs = Integer.parseInt(warm.replaceAll(".*warm-up, (\\d+) untimed run.*", "$1"));
         assertTrue(runs > 1, "a tiny model's pp8 runs many times in 0.3 s: " + warm);
         assertTrue(runs <= ModelBenchmark.MAX_WARMUP_RUNS, warm);
+        if (!warm.contains("may not have settled")) {
+            assertTrue(runs >= ModelBenchmark.MIN_WARMUP_PASSES, "settled only after the minimum passes: " + warm);
+        }
         List<String> one = new ArrayList<>();
         b.run(new ModelBenchmark.Settings(8, 0, 1, 7), one::add);
         assertTrue(one.get(0).contains("warm-up, 1 untimed run in"), one.get(0));

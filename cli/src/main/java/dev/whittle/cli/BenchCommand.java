@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Measure prompt processing (pp) and generation (tg) speed as llama-bench does, and the machine's memory bandwidth.",
                 "pp: one prefill of the prompt's random tokens; tg: tokens decoded one at a time from an empty context. "
-                        + "Each test runs once to warm up, then -r timed times; t/s is mean ± sample stddev.",
+                        + "Each test warms up untimed (see --warmup), then runs -r timed times; t/s is mean ± sample stddev.",
                 "Exit codes: 0 ok, 2 bad input, 3 slower than the baseline by more than --max-regression."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -57,7 +57,7 @@ public final class BenchCommand implements Callable<Integer> {
     int repetitions;
 
     @Option(names = "--warmup", paramLabel = "S", defaultValue = "3",
-            description = "Untimed runs per test until S seconds have passed, at least one: the JIT needs more than one run of a small model (default: ${DEFAULT-VALUE}).")
+            description = "Untimed runs per test for at least S seconds, then until 30 forward passes are done and the JIT has nothing of whittle's left to compile, for at most 20 s more; 0 runs once (default: ${DEFAULT-VALUE}).")
     double warmup;
 
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1", description = "Seed of the random tokens (default: ${DEFAULT-VALUE}).")
