@@ -1,6 +1,6 @@
 // llama.cpp's own prefill and decode speed on this machine, for ratios against `whittle bench` in the same run:
 // pp = a prompt of P random tokens evaluated in one batch, tg = G tokens generated one at a time (greedy), both
-// averaged over R repetitions after a warm-up. Uses node-llama-cpp's prebuilt CPU library
+// averaged over R repetitions after a warm-up; P or G = 0 skips that test. Uses node-llama-cpp's prebuilt CPU library
 // (scripts/install-llama-cpp.sh), so its figures are a release build's, not a tuned local build's. That library
 // picks a CPU variant at load time (sapphirerapids uses AMX int8 tiles, zen4/icelake AVX-512 VNNI, haswell AVX2);
 // the result line names the one it kept (cpu=...), read from this process's memory map.
@@ -40,27 +40,34 @@ const ctx = await m.createContext({contextSize: p + g + 16, batchSize: Math.max(
 const vocab = m.fileInfo?.metadata?.tokenizer?.ggml?.tokens?.length ?? 32000;
 let seed = 1;
 const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-const prompt = Array.from({length: p}, () => 3 + Math.floor(rnd() * (Math.min(vocab, 32000) - 3)));
+const randomToken = () => 3 + Math.floor(rnd() * (Math.min(vocab, 32000) - 3));
+const prompt = Array.from({length: p}, randomToken);
+const first = p > 0 ? prompt[p - 1] : randomToken();
 const pp = [], tg = [];
 const seq = ctx.getSequence();
+// P = 0 or G = 0 skips that test, as in llama-bench; tg then starts from an empty context
 for (let r = 0; r <= reps; r++) {
   await seq.clearHistory();
   let t0 = performance.now();
-  await seq.controlledEvaluate(prompt.map((t, i) => i === p - 1 ? [t, {generateNext: {token: true}}] : t));
+  if (p > 0) await seq.controlledEvaluate(prompt.map((t, i) => i === p - 1 ? [t, {generateNext: {token: true}}] : t));
   const ppMs = performance.now() - t0;
   let n = 0;
   t0 = performance.now();
-  let next = prompt[p - 1];
+  let next = first;
   for (let i = 0; i < g; i++) {
     const out = await seq.controlledEvaluate([[next, {generateNext: {token: true}}]]);
     next = out[0]?.next?.token ?? 3;
     n++;
   }
   const tgMs = performance.now() - t0;
-  if (r > 0) { pp.push(p / ppMs * 1000); tg.push(n / tgMs * 1000); }
+  if (r > 0) {
+    if (p > 0) pp.push(p / ppMs * 1000);
+    if (g > 0) tg.push(n / tgMs * 1000);
+  }
 }
 const stat = a => { const mean = a.reduce((x, y) => x + y, 0) / a.length; const sd = Math.sqrt(a.reduce((x, y) => x + (y - mean) ** 2, 0) / Math.max(1, a.length - 1)); return `${mean.toFixed(2)} ± ${sd.toFixed(2)}`; };
-console.log(`llama.cpp ${path.basename(model)} threads=${T}: pp${p} ${stat(pp)} tok/s, tg${g} ${stat(tg)} tok/s, cpu=${cpuVariant}`);
+const tests = [...(p > 0 ? [`pp${p} ${stat(pp)} tok/s`] : []), ...(g > 0 ? [`tg${g} ${stat(tg)} tok/s`] : [])];
+console.log(`llama.cpp ${path.basename(model)} threads=${T}: ${tests.join(", ")}, cpu=${cpuVariant}`);
 await m.dispose();
 await llama.dispose();
 

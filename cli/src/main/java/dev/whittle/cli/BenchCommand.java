@@ -111,8 +111,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (model == null && !membw) throw new ParameterException(spec.commandLine(), "give a MODEL to benchmark, --membw to measure memory bandwidth, or --tune-width");
         if (model == null && baseline != null) throw new ParameterException(spec.commandLine(), "--baseline needs a MODEL to benchmark");
-        if (vsLlamaCpp && (model == null || prompt < 1 || gen < 1)) {
-            throw new ParameterException(spec.commandLine(), "--vs-llama-cpp needs a MODEL and both a pp and a tg test (--prompt and --gen at least 1)");
+        if (vsLlamaCpp && (model == null || (prompt < 1 && gen < 1))) {
+            throw new ParameterException(spec.commandLine(), "--vs-llama-cpp needs a MODEL and a pp or tg test (--prompt or --gen at least 1)");
         }
         if (vsLlamaCpp && !model.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")) {
             throw new ParameterException(spec.commandLine(), "--vs-llama-cpp needs a .gguf file (llama.cpp reads only GGUF), got " + model);

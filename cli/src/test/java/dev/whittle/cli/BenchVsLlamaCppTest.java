@@ -97,9 +97,21 @@ class BenchVsLlamaCppTest {
     }
 
     @Test
-    void needsBothTests() {
-        CliTest.Run r = CliTest.run("bench", stories().toString(), "-n", "0", "--vs-llama-cpp");
+    void needsATest() {
+        CliTest.Run r = CliTest.run("bench", stories().toString(), "-p", "0", "-n", "0", "--vs-llama-cpp");
         assertEquals(2, r.exit());
-        assertTrue(r.err().contains("--vs-llama-cpp needs a MODEL and both a pp and a tg test"), r.err());
+        assertTrue(r.err().contains("--vs-llama-cpp needs a MODEL and a pp or tg test"), r.err());
+    }
+
+    /** A prompt-only comparison (short prompts are where the two engines differ most) compares just that test. */
+    @Test
+    void comparesASingleTest() {
+        String why = LlamaCppBaseline.unavailableReason();
+        assumeTrue(why == null, "llama.cpp not available: " + why);
+        CliTest.Run r = CliTest.run("bench", stories().toString(), "-p", "4", "-n", "0", "-r", "1", "-t", "1", "--vs-llama-cpp");
+        assertEquals(0, r.exit(), r.err());
+        List<String> rows = r.out().lines().filter(l -> l.matches("\\|\\s+(pp|tg)\\d+ \\|.*") && l.split("\\|").length == 5).toList();
+        assertEquals(1, rows.size(), r.out());
+        assertTrue(rows.get(0).matches("\\|\\s+pp4 \\|.*"), r.out());
     }
 }
