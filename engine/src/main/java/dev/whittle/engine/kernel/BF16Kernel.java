@@ -80,8 +80,25 @@ public final class BF16Kernel extends PlainFloatRowKernel {
             a3 = Halfs.bf16ToFloat(ShortVector.fromMemorySegment(KernelSpecies.S, w, r3 + ba, LE)).fma(xa, a3);
             i += L;
         }
-        float s0 = KernelSpecies.sum(a0.add(o0)), s1 = KernelSpecies.sum(a1.add(o1));
-        float s2 = KernelSpecies.sum(a2.add(o2)), s3 = KernelSpecies.sum(a3.add(o3));
+        float s0, s1, s2, s3;
+        if (L == 16) {
+            // four sums at once, in sum's order (see KernelSpecies.LOW_8): lanes 0, 4, 8, 12
+            FloatVector v0 = a0.add(o0), v1 = a1.add(o1), v2 = a2.add(o2), v3 = a3.add(o3);
+            FloatVector sh = KernelSpecies.LOW_8.selectFrom(v0, v1).add(KernelSpecies.HIGH_8.selectFrom(v0, v1));
+            FloatVector sk = KernelSpecies.LOW_8.selectFrom(v2, v3).add(KernelSpecies.HIGH_8.selectFrom(v2, v3));
+            FloatVector sq = KernelSpecies.LOW_4.selectFrom(sh, sk).add(KernelSpecies.HIGH_4.selectFrom(sh, sk));
+            sq = sq.add(sq.rearrange(KernelSpecies.SWAP_2));
+            sq = sq.add(sq.rearrange(KernelSpecies.SWAP_1));
+            s0 = sq.lane(0);
+            s1 = sq.lane(4);
+            s2 = sq.lane(8);
+            s3 = sq.lane(12);
+        } else {
+            s0 = KernelSpecies.sum(a0.add(o0));
+            s1 = KernelSpecies.sum(a1.add(o1));
+            s2 = KernelSpecies.sum(a2.add(o2));
+            s3 = KernelSpecies.sum(a3.add(o3));
+        }
         for (; i < cols; i++) {
             float xi = x[i];
             s0 += Halfs.bf16(w, r0 + 2L * i) * xi;
@@ -122,8 +139,25 @@ public final class BF16Kernel extends PlainFloatRowKernel {
             a3 = wv.fma(FloatVector.fromArray(F, x, x3 + i), a3);
             i += L;
         }
-        float s0 = KernelSpecies.sum(a0.add(o0)), s1 = KernelSpecies.sum(a1.add(o1));
-        float s2 = KernelSpecies.sum(a2.add(o2)), s3 = KernelSpecies.sum(a3.add(o3));
+        float s0, s1, s2, s3;
+        if (L == 16) {
+            // four sums at once, in sum's order (see KernelSpecies.LOW_8): lanes 0, 4, 8, 12
+            FloatVector v0 = a0.add(o0), v1 = a1.add(o1), v2 = a2.add(o2), v3 = a3.add(o3);
+            FloatVector sh = KernelSpecies.LOW_8.selectFrom(v0, v1).add(KernelSpecies.HIGH_8.selectFrom(v0, v1));
+            FloatVector sk = KernelSpecies.LOW_8.selectFrom(v2, v3).add(KernelSpecies.HIGH_8.selectFrom(v2, v3));
+            FloatVector sq = KernelSpecies.LOW_4.selectFrom(sh, sk).add(KernelSpecies.HIGH_4.selectFrom(sh, sk));
+            sq = sq.add(sq.rearrange(KernelSpecies.SWAP_2));
+            sq = sq.add(sq.rearrange(KernelSpecies.SWAP_1));
+            s0 = sq.lane(0);
+            s1 = sq.lane(4);
+            s2 = sq.lane(8);
+            s3 = sq.lane(12);
+        } else {
+            s0 = KernelSpecies.sum(a0.add(o0));
+            s1 = KernelSpecies.sum(a1.add(o1));
+            s2 = KernelSpecies.sum(a2.add(o2));
+            s3 = KernelSpecies.sum(a3.add(o3));
+        }
         for (; i < cols; i++) {
             float wi = Halfs.bf16(w, rowOff + 2L * i);
             s0 += wi * x[xOff + i];

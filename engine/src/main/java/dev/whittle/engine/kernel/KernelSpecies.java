@@ -6,6 +6,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -57,6 +58,32 @@ public final class KernelSpecies {
     /** The first L byte lanes as int lanes (sign-extended). */
     static IntVector toInts(ByteVector b) {
         return (IntVector) b.convertShape(VectorOperators.B2I, I, 0);
+    }
+
+    /*
+     * Lane indices and shuffles for summing four 16-lane vectors at once, in {@link #sum}'s order, at the end of
+     * the decode kernels (L = 16 only; null otherwise). Written out in each kernel rather than in a helper: the
+     * kernels are at C2's node budget, where a helper is not inlined ("NodeCountInliningCutoff") and its vector
+     * arguments are boxed, while the Vector API's own methods are force-inlined. {@link #sum} itself was not
+     * inlined there either, so each of a kernel's four sums boxed its vector and made a call. The steps, for
+     * vectors a, b, c, d:
+     *   h = LOW_8.selectFrom(a, b) + HIGH_8.selectFrom(a, b)   -> [a_i + a_(i+8) (8 lanes), b likewise]
+     *   k = the same for c, d
+     *   q = LOW_4.selectFrom(h, k) + HIGH_4.selectFrom(h, k)   -> per four lanes: x_i + x_(i+4) of a, b, c, d
+     *   q = q + q.rearrange(SWAP_2); q = q + q.rearrange(SWAP_1) -> lanes 0, 4, 8, 12: (l0 + l2) + (l1 + l3)
+     * which are exactly sum's additions, lane for lane: 7 permutes and 5 adds for four sums.
+     */
+    static final FloatVector LOW_8 = L == 16 ? indices(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) : null;
+    static final FloatVector HIGH_8 = L == 16 ? indices(8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31) : null;
+    static final FloatVector LOW_4 = L == 16 ? indices(0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27) : null;
+    static final FloatVector HIGH_4 = L == 16 ? indices(4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31) : null;
+    static final VectorShuffle<Float> SWAP_2 = L == 16 ? VectorShuffle.fromValues(F, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13) : null;
+    static final VectorShuffle<Float> SWAP_1 = L == 16 ? VectorShuffle.fromValues(F, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14) : null;
+
+    private static FloatVector indices(int... lanes) {
+        float[] f = new float[lanes.length];
+        for (int i = 0; i < f.length; i++) f[i] = lanes[i];
+        return FloatVector.fromArray(F, f, 0);
     }
 
     /**

@@ -175,10 +175,24 @@ public final class Q4_0Kernel extends FloatRowKernel {
                 o3 = s3.fma(d3, o3);
             }
         }
-        out[r] = KernelSpecies.sum(a0.add(o0));
-        out[r + outStride] = KernelSpecies.sum(a1.add(o1));
-        out[r + 2 * outStride] = KernelSpecies.sum(a2.add(o2));
-        out[r + 3 * outStride] = KernelSpecies.sum(a3.add(o3));
+        if (L == 16) {
+            // four sums at once, in sum's order (see KernelSpecies.LOW_8): lanes 0, 4, 8, 12
+            FloatVector v0 = a0.add(o0), v1 = a1.add(o1), v2 = a2.add(o2), v3 = a3.add(o3);
+            FloatVector sh = KernelSpecies.LOW_8.selectFrom(v0, v1).add(KernelSpecies.HIGH_8.selectFrom(v0, v1));
+            FloatVector sk = KernelSpecies.LOW_8.selectFrom(v2, v3).add(KernelSpecies.HIGH_8.selectFrom(v2, v3));
+            FloatVector sq = KernelSpecies.LOW_4.selectFrom(sh, sk).add(KernelSpecies.HIGH_4.selectFrom(sh, sk));
+            sq = sq.add(sq.rearrange(KernelSpecies.SWAP_2));
+            sq = sq.add(sq.rearrange(KernelSpecies.SWAP_1));
+            out[r] = sq.lane(0);
+            out[r + outStride] = sq.lane(4);
+            out[r + 2 * outStride] = sq.lane(8);
+            out[r + 3 * outStride] = sq.lane(12);
+        } else {
+            out[r] = KernelSpecies.sum(a0.add(o0));
+            out[r + outStride] = KernelSpecies.sum(a1.add(o1));
+            out[r + 2 * outStride] = KernelSpecies.sum(a2.add(o2));
+            out[r + 3 * outStride] = KernelSpecies.sum(a3.add(o3));
+        }
     }
 
     /**

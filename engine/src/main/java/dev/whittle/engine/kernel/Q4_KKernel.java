@@ -143,8 +143,19 @@ public final class Q4_KKernel extends FloatRowKernel {
                 hiB = thB.fma(FloatVector.broadcast(F, sb[sc + 1]), hiB);
             }
         }
-        out[r] = KernelSpecies.sum(loA.add(hiA).add(mnA));
-        out[r + outStride] = KernelSpecies.sum(loB.add(hiB).add(mnB));
+        if (L == 16) {
+            // both sums at once, in sum's order (see KernelSpecies.LOW_8): lanes 0 and 4
+            FloatVector ta = loA.add(hiA).add(mnA), tb = loB.add(hiB).add(mnB);
+            FloatVector sh = KernelSpecies.LOW_8.selectFrom(ta, tb).add(KernelSpecies.HIGH_8.selectFrom(ta, tb));
+            FloatVector sq = KernelSpecies.LOW_4.selectFrom(sh, sh).add(KernelSpecies.HIGH_4.selectFrom(sh, sh));
+            sq = sq.add(sq.rearrange(KernelSpecies.SWAP_2));
+            sq = sq.add(sq.rearrange(KernelSpecies.SWAP_1));
+            out[r] = sq.lane(0);
+            out[r + outStride] = sq.lane(4);
+        } else {
+            out[r] = KernelSpecies.sum(loA.add(hiA).add(mnA));
+            out[r + outStride] = KernelSpecies.sum(loB.add(hiB).add(mnB));
+        }
     }
 
     /** Per token exactly {@link #dot1}'s operations and order, so results match it bit for bit. */

@@ -116,8 +116,19 @@ public final class Q5_0Kernel extends FloatRowKernel {
             aa = na;
             ab = nb;
         }
-        out[r] = KernelSpecies.sum(aa.add(oa));
-        out[r + outStride] = KernelSpecies.sum(ab.add(ob));
+        if (L == 16) {
+            // both sums at once, in sum's order (see KernelSpecies.LOW_8): lanes 0 and 4
+            FloatVector ta = aa.add(oa), tb = ab.add(ob);
+            FloatVector sh = KernelSpecies.LOW_8.selectFrom(ta, tb).add(KernelSpecies.HIGH_8.selectFrom(ta, tb));
+            FloatVector sq = KernelSpecies.LOW_4.selectFrom(sh, sh).add(KernelSpecies.HIGH_4.selectFrom(sh, sh));
+            sq = sq.add(sq.rearrange(KernelSpecies.SWAP_2));
+            sq = sq.add(sq.rearrange(KernelSpecies.SWAP_1));
+            out[r] = sq.lane(0);
+            out[r + outStride] = sq.lane(4);
+        } else {
+            out[r] = KernelSpecies.sum(aa.add(oa));
+            out[r + outStride] = KernelSpecies.sum(ab.add(ob));
+        }
     }
 
     /** Per token exactly {@link #dot1}'s operations and order, so results match it bit for bit. */

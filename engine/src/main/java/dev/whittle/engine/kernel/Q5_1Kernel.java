@@ -120,8 +120,19 @@ public final class Q5_1Kernel extends FloatRowKernel {
             ma = FloatVector.broadcast(F, Halfs.highHalf(dma)).fma(sx, ma);
             mb = FloatVector.broadcast(F, Halfs.highHalf(dmb)).fma(sx, mb);
         }
-        out[r] = KernelSpecies.sum(aa.add(oa).add(ma));
-        out[r + outStride] = KernelSpecies.sum(ab.add(ob).add(mb));
+        if (L == 16) {
+            // both sums at once, in sum's order (see KernelSpecies.LOW_8): lanes 0 and 4
+            FloatVector ta = aa.add(oa).add(ma), tb = ab.add(ob).add(mb);
+            FloatVector sh = KernelSpecies.LOW_8.selectFrom(ta, tb).add(KernelSpecies.HIGH_8.selectFrom(ta, tb));
+            FloatVector sq = KernelSpecies.LOW_4.selectFrom(sh, sh).add(KernelSpecies.HIGH_4.selectFrom(sh, sh));
+            sq = sq.add(sq.rearrange(KernelSpecies.SWAP_2));
+            sq = sq.add(sq.rearrange(KernelSpecies.SWAP_1));
+            out[r] = sq.lane(0);
+            out[r + outStride] = sq.lane(4);
+        } else {
+            out[r] = KernelSpecies.sum(aa.add(oa).add(ma));
+            out[r + outStride] = KernelSpecies.sum(ab.add(ob).add(mb));
+        }
     }
 
     /** Per token exactly {@link #dot1}'s operations and order, so results match it bit for bit. */

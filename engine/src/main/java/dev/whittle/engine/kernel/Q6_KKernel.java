@@ -173,8 +173,19 @@ public final class Q6_KKernel extends FloatRowKernel {
                 }
             }
         }
-        out[r] = KernelSpecies.sum(evenA.add(oddA).add(centreA.mul(-32f)));
-        out[r + outStride] = KernelSpecies.sum(evenB.add(oddB).add(centreB.mul(-32f)));
+        if (L == 16) {
+            // both sums at once, in sum's order (see KernelSpecies.LOW_8): lanes 0 and 4
+            FloatVector ta = evenA.add(oddA).add(centreA.mul(-32f)), tb = evenB.add(oddB).add(centreB.mul(-32f));
+            FloatVector sh = KernelSpecies.LOW_8.selectFrom(ta, tb).add(KernelSpecies.HIGH_8.selectFrom(ta, tb));
+            FloatVector sq = KernelSpecies.LOW_4.selectFrom(sh, sh).add(KernelSpecies.HIGH_4.selectFrom(sh, sh));
+            sq = sq.add(sq.rearrange(KernelSpecies.SWAP_2));
+            sq = sq.add(sq.rearrange(KernelSpecies.SWAP_1));
+            out[r] = sq.lane(0);
+            out[r + outStride] = sq.lane(4);
+        } else {
+            out[r] = KernelSpecies.sum(evenA.add(oddA).add(centreA.mul(-32f)));
+            out[r + outStride] = KernelSpecies.sum(evenB.add(oddB).add(centreB.mul(-32f)));
+        }
     }
 
     /** Per token exactly {@link #dot1}'s operations and order, so results match it bit for bit. */
