@@ -210,10 +210,24 @@ public final class Q4_KKernel extends FloatRowKernel {
                 h3 = u3.fma(sh, h3);
             }
         }
-        out[outOff] = KernelSpecies.sum(l0.add(h0).add(m0));
-        out[outOff + outStride] = KernelSpecies.sum(l1.add(h1).add(m1));
-        out[outOff + 2 * outStride] = KernelSpecies.sum(l2.add(h2).add(m2));
-        out[outOff + 3 * outStride] = KernelSpecies.sum(l3.add(h3).add(m3));
+        if (L == 16) {
+            // four sums at once, in sum's order (see KernelSpecies.LOW_8): lanes 0, 4, 8, 12
+            FloatVector t0 = l0.add(h0).add(m0), t1 = l1.add(h1).add(m1), t2 = l2.add(h2).add(m2), t3 = l3.add(h3).add(m3);
+            FloatVector sh = KernelSpecies.LOW_8.selectFrom(t0, t1).add(KernelSpecies.HIGH_8.selectFrom(t0, t1));
+            FloatVector sk = KernelSpecies.LOW_8.selectFrom(t2, t3).add(KernelSpecies.HIGH_8.selectFrom(t2, t3));
+            FloatVector sq = KernelSpecies.LOW_4.selectFrom(sh, sk).add(KernelSpecies.HIGH_4.selectFrom(sh, sk));
+            sq = sq.add(sq.rearrange(KernelSpecies.SWAP_2));
+            sq = sq.add(sq.rearrange(KernelSpecies.SWAP_1));
+            out[outOff] = sq.lane(0);
+            out[outOff + outStride] = sq.lane(4);
+            out[outOff + 2 * outStride] = sq.lane(8);
+            out[outOff + 3 * outStride] = sq.lane(12);
+        } else {
+            out[outOff] = KernelSpecies.sum(l0.add(h0).add(m0));
+            out[outOff + outStride] = KernelSpecies.sum(l1.add(h1).add(m1));
+            out[outOff + 2 * outStride] = KernelSpecies.sum(l2.add(h2).add(m2));
+            out[outOff + 3 * outStride] = KernelSpecies.sum(l3.add(h3).add(m3));
+        }
     }
 
     @Override

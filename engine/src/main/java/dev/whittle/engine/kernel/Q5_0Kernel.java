@@ -169,10 +169,24 @@ public final class Q5_0Kernel extends FloatRowKernel {
             a2 = n2;
             a3 = n3;
         }
-        out[outOff] = KernelSpecies.sum(a0.add(b0));
-        out[outOff + outStride] = KernelSpecies.sum(a1.add(b1));
-        out[outOff + 2 * outStride] = KernelSpecies.sum(a2.add(b2));
-        out[outOff + 3 * outStride] = KernelSpecies.sum(a3.add(b3));
+        if (L == 16) {
+            // four sums at once, in sum's order (see KernelSpecies.LOW_8): lanes 0, 4, 8, 12
+            FloatVector t0 = a0.add(b0), t1 = a1.add(b1), t2 = a2.add(b2), t3 = a3.add(b3);
+            FloatVector sh = KernelSpecies.LOW_8.selectFrom(t0, t1).add(KernelSpecies.HIGH_8.selectFrom(t0, t1));
+            FloatVector sk = KernelSpecies.LOW_8.selectFrom(t2, t3).add(KernelSpecies.HIGH_8.selectFrom(t2, t3));
+            FloatVector sq = KernelSpecies.LOW_4.selectFrom(sh, sk).add(KernelSpecies.HIGH_4.selectFrom(sh, sk));
+            sq = sq.add(sq.rearrange(KernelSpecies.SWAP_2));
+            sq = sq.add(sq.rearrange(KernelSpecies.SWAP_1));
+            out[outOff] = sq.lane(0);
+            out[outOff + outStride] = sq.lane(4);
+            out[outOff + 2 * outStride] = sq.lane(8);
+            out[outOff + 3 * outStride] = sq.lane(12);
+        } else {
+            out[outOff] = KernelSpecies.sum(a0.add(b0));
+            out[outOff + outStride] = KernelSpecies.sum(a1.add(b1));
+            out[outOff + 2 * outStride] = KernelSpecies.sum(a2.add(b2));
+            out[outOff + 3 * outStride] = KernelSpecies.sum(a3.add(b3));
+        }
     }
 
     /** Vectorised {@link #decodeScalar} over a row for the prefill panels: the same operations, so the same floats. */

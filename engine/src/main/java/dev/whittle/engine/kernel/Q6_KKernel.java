@@ -244,10 +244,24 @@ public final class Q6_KKernel extends FloatRowKernel {
                 }
             }
         }
-        out[outOff] = KernelSpecies.sum(e0.add(o0).add(c0.mul(-32f)));
-        out[outOff + outStride] = KernelSpecies.sum(e1.add(o1).add(c1.mul(-32f)));
-        out[outOff + 2 * outStride] = KernelSpecies.sum(e2.add(o2).add(c2.mul(-32f)));
-        out[outOff + 3 * outStride] = KernelSpecies.sum(e3.add(o3).add(c3.mul(-32f)));
+        if (L == 16) {
+            // four sums at once, in sum's order (see KernelSpecies.LOW_8): lanes 0, 4, 8, 12
+            FloatVector t0 = e0.add(o0).add(c0.mul(-32f)), t1 = e1.add(o1).add(c1.mul(-32f)), t2 = e2.add(o2).add(c2.mul(-32f)), t3 = e3.add(o3).add(c3.mul(-32f));
+            FloatVector sh = KernelSpecies.LOW_8.selectFrom(t0, t1).add(KernelSpecies.HIGH_8.selectFrom(t0, t1));
+            FloatVector sk = KernelSpecies.LOW_8.selectFrom(t2, t3).add(KernelSpecies.HIGH_8.selectFrom(t2, t3));
+            FloatVector sq = KernelSpecies.LOW_4.selectFrom(sh, sk).add(KernelSpecies.HIGH_4.selectFrom(sh, sk));
+            sq = sq.add(sq.rearrange(KernelSpecies.SWAP_2));
+            sq = sq.add(sq.rearrange(KernelSpecies.SWAP_1));
+            out[outOff] = sq.lane(0);
+            out[outOff + outStride] = sq.lane(4);
+            out[outOff + 2 * outStride] = sq.lane(8);
+            out[outOff + 3 * outStride] = sq.lane(12);
+        } else {
+            out[outOff] = KernelSpecies.sum(e0.add(o0).add(c0.mul(-32f)));
+            out[outOff + outStride] = KernelSpecies.sum(e1.add(o1).add(c1.mul(-32f)));
+            out[outOff + 2 * outStride] = KernelSpecies.sum(e2.add(o2).add(c2.mul(-32f)));
+            out[outOff + 3 * outStride] = KernelSpecies.sum(e3.add(o3).add(c3.mul(-32f)));
+        }
     }
 
     @Override
