@@ -20,8 +20,8 @@ import java.util.function.Consumer;
  * </ul>
  * Each test first runs untimed for at least {@code warmupSeconds}, and then until the JIT has settled (see
  * {@link #warmUp}): one run warms caches, but the JIT needs more than one run of a small model (smollm2-135m's
- * pp64 climbed from 240 to 700 t/s over its first seven runs). Warm-up runs draw their tokens from their own random stream, so the timed runs' tokens depend
- * on the seed only. Then {@code repetitions} timed runs. The first token
+ * pp64 climbed from 240 to 700 t/s over its first seven runs). Warm-up runs draw their tokens from their own
+ * random stream, so the timed runs' tokens depend on the seed only. Then {@code repetitions} timed runs. The first token
  * is BOS when the model has one, the rest uniform random ids, as in llama-bench; sampling is not timed because
  * llama-bench does not sample either.
  */
@@ -32,7 +32,7 @@ public final class ModelBenchmark {
     static final int MAX_WARMUP_RUNS = 200;
     /** Forward passes (prefill or decode calls) the warm-up makes at least, time permitting. */
     static final int MIN_WARMUP_PASSES = 30;
-    /** Upper bound on the warm-up's wait for {@link #MIN_WARMUP_PASSES} and the JIT, unless --warmup asks for longer. */
+    /** Longest warm-up spent waiting for {@link #MIN_WARMUP_PASSES} and the JIT, unless --warmup asks for longer. */
     static final double MAX_WARMUP_SECONDS = 20;
 
     /**
@@ -122,8 +122,8 @@ public final class ModelBenchmark {
     }
 
     /**
-     * Untimed runs until {@code seconds} have passed, and beyond that, for at most {@link #MAX_WARMUP_SECONDS},
-     * until the engine has made {@link #MIN_WARMUP_PASSES} forward passes and C2 has nothing of whittle's left to
+     * Untimed runs until {@code seconds} have passed, and beyond that (the whole warm-up lasting at most
+     * {@link #MAX_WARMUP_SECONDS}, or {@code seconds} if longer) until the engine has made {@link #MIN_WARMUP_PASSES} forward passes and C2 has nothing of whittle's left to
      * compile ({@link JitActivity}). At least one run, at most {@link #MAX_WARMUP_RUNS}; 0 seconds means exactly one
      * run (tests, and users who want the cold figure).
      * <p>Time alone did not reach the steady state. tinyllama pp4 (about 0.1 s a run) ran 2, 22, 21, 23, 31, 32,

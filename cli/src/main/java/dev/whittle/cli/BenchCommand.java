@@ -57,7 +57,7 @@ public final class BenchCommand implements Callable<Integer> {
     int repetitions;
 
     @Option(names = "--warmup", paramLabel = "S", defaultValue = "3",
-            description = "Untimed runs per test for at least S seconds, then until 30 forward passes are done and the JIT has nothing of whittle's left to compile, for at most 20 s more; 0 runs once (default: ${DEFAULT-VALUE}).")
+            description = "Untimed runs per test for at least S seconds, then until 30 forward passes are done and the JIT has nothing of whittle's left to compile, 20 s at most in all (or S if longer); 0 runs once (default: ${DEFAULT-VALUE}).")
     double warmup;
 
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1", description = "Seed of the random tokens (default: ${DEFAULT-VALUE}).")
