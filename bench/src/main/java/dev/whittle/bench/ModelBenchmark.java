@@ -135,14 +135,17 @@ public final class ModelBenchmark {
         long start = System.nanoTime(), until = start + (long) (seconds * 1e9);
         long cap = seconds == 0 ? start : start + (long) (Math.max(seconds, MAX_WARMUP_SECONDS) * 1e9);
         int runs = 0;
-        boolean settled;
+        boolean compiling, settled;
         do {
             run.run();
             runs++;
-            settled = (long) runs * passesPerRun >= MIN_WARMUP_PASSES && !JitActivity.compilingOwnCode();
+            compiling = JitActivity.compilingOwnCode();
+            settled = (long) runs * passesPerRun >= MIN_WARMUP_PASSES && !compiling;
         } while ((System.nanoTime() < until || (!settled && System.nanoTime() < cap)) && runs < MAX_WARMUP_RUNS);
+        // fewer passes than the minimum is normal for long runs (a 512-token prefill takes seconds); a compile still
+        // going is what can skew the timed runs
         progress.accept(String.format(java.util.Locale.ROOT, "%s: warm-up, %d untimed run%s in %.1f s%s", name, runs,
-                runs == 1 ? "" : "s", (System.nanoTime() - start) / 1e9, settled ? "" : " (the JIT may not have settled)"));
+                runs == 1 ? "" : "s", (System.nanoTime() - start) / 1e9, compiling ? " (C2 was still compiling whittle's code)" : ""));
     }
 
     private void checkLength(String what, int n, int repetitions) {
