@@ -3,8 +3,12 @@ package dev.whittle.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code whittle} command: a thin picocli front over the library modules. */
-@Command(name = "whittle", mixinStandardHelpOptions = true, version = "whittle 0.1.0",
+/**
+ * The {@code whittle} command: a thin picocli front over the library modules. {@code --help} and {@code --version}
+ * are inherited by every subcommand, so {@code whittle generate --help} prints usage and exits 0 instead of
+ * complaining that MODEL is missing.
+ */
+@Command(name = "whittle", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "whittle 0.1.0",
         description = "Shrink language models to fit the hardware you own, and measure what it cost.",
         subcommands = {
                 DemoCommand.class,

@@ -38,6 +38,26 @@ class CliTest {
         }
     }
 
+    /** Every command and subcommand answers --help with its usage and exit 0, even without its required inputs. */
+    @Test
+    void everyCommandAnswersHelp() {
+        java.util.List<String[]> paths = new java.util.ArrayList<>();
+        Whittle.commandLine().getSubcommands().forEach((name, sub) -> {
+            if (name.equals("help")) return;
+            paths.add(new String[] {name});
+            sub.getSubcommands().keySet().forEach(inner -> paths.add(new String[] {name, inner}));
+        });
+        assertTrue(paths.size() >= 12, "subcommands found: " + paths.size());
+        for (String[] path : paths) {
+            String[] args = java.util.Arrays.copyOf(path, path.length + 1);
+            args[path.length] = "--help";
+            Run r = run(args);
+            String cmd = "whittle " + String.join(" ", path);
+            assertEquals(0, r.exit(), cmd + " --help: " + r.err());
+            assertTrue(r.out().startsWith("Usage: " + cmd), cmd + " --help printed: " + r.out());
+        }
+    }
+
     @Test
     void inspectReportsTheSameModelForGgufAndHf() throws Exception {
         ObjectMapper om = new ObjectMapper();
