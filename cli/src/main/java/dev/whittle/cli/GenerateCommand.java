@@ -42,16 +42,27 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"-t", "--threads"}, description = "Threads (default: all cores).")
     Integer threads;
 
+    @Option(names = {"-c", "--ctx-size"}, defaultValue = "0", paramLabel = "N",
+            description = "Most positions (prompt + generated) the session holds; 0 is the model's trained context (default: ${DEFAULT-VALUE}).")
+    int contextSize;
+
     @Override
     public Integer call() {
+        if (tokens < 0) throw new IllegalArgumentException("--tokens must be at least 0, got " + tokens);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (Model m = ModelLoader.open(model)) {
             Tokenizer tok = m.tokenizer().orElseThrow(() -> new IllegalArgumentException(model + ": the model has no tokenizer to encode the prompt with"));
             EngineOptions opts = EngineOptions.defaults();
             if (threads != null) opts = opts.withThreads(threads);
+            if (contextSize < 0) throw new IllegalArgumentException("--ctx-size must be at least 0, got " + contextSize);
+            opts = opts.withMaxContext(contextSize);
             try (InferenceModel engine = InferenceModel.load(m, opts)) {
                 int[] promptIds = promptTokens(m, tok);
                 if (promptIds.length == 0) throw new IllegalArgumentException("empty prompt and the tokenizer has no BOS token to start from");
+                if (promptIds.length > engine.maxContext()) {
+                    throw new IllegalArgumentException(model + ": the prompt is " + promptIds.length
+                            + " tokens, more than the model's context of " + engine.maxContext());
+                }
                 Sampler sampler = new Sampler(temperature, topP, seed);
                 Session s = engine.newSession();
                 out.print(prompt);
@@ -61,7 +72,8 @@ public final class GenerateCommand implements Callable<Integer> {
                 int[] generated = new int[tokens];
                 int count = 0;
                 String shown = "";
-                while (count < tokens && s.remaining() > 0) {
+                boolean contextFull = false;
+                while (count < tokens) {
                     int next = sampler.sample(logits);
                     if (next == tok.eosId()) break;
                     generated[count++] = next;
@@ -71,10 +83,19 @@ public final class GenerateCommand implements Callable<Integer> {
                         out.print(text.substring(shown.length()));
                         shown = text;
                     }
-                    if (count < tokens) logits = s.decode(next);
+                    if (count == tokens) break;
+                    if (s.remaining() == 0) {
+                        contextFull = true;
+                        break;
+                    }
+                    logits = s.decode(next);
                 }
                 long t2 = System.nanoTime();
                 out.println();
+                if (contextFull) {
+                    System.err.printf(Locale.ROOT, "stopped after %d of %d tokens: the model's context of %d is full%n",
+                            count, tokens, engine.maxContext());
+                }
                 double prefillS = (t1 - t0) / 1e9, decodeS = (t2 - t1) / 1e9;
                 System.err.printf(Locale.ROOT, "prefill: %d tokens, %.1f tok/s | decode: %d tokens, %.1f tok/s | threads %d%n",
                         promptIds.length, promptIds.length / prefillS, count, count == 0 ? 0 : count / decodeS, opts.threads());
