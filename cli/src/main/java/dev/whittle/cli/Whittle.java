@@ -35,9 +35,21 @@ public final class Whittle implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The configured command line: bad input files print one line and exit 2, no stack trace. */
+    /**
+     * The configured command line: bad input files and bad arguments print one line and exit 2, no stack trace
+     * and no screen of usage (the line names the command's --help instead).
+     */
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Whittle());
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine cmd = ex.getCommandLine();
+            String message = ex.getMessage().strip().replace('\n', ' ');
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                message += " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+            }
+            cmd.getErr().println("whittle: " + message + "; see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
+            return 2;
+        });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof dev.whittle.core.ModelFormatException || ex instanceof IllegalArgumentException
                     || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException

@@ -58,6 +58,22 @@ class CliTest {
         }
     }
 
+    /** A bad argument is one line naming the problem and the command's --help, exit 2. */
+    @Test
+    void badArgumentsAreOneLine() {
+        Run missing = run("generate");
+        assertEquals(2, missing.exit());
+        assertEquals("whittle: Missing required parameter: 'MODEL'; see 'whittle generate --help'", missing.err().strip());
+        Run unknown = run("bench", "--threds", "2");
+        assertEquals(2, unknown.exit());
+        assertEquals(1, unknown.err().strip().lines().count(), unknown.err());
+        assertTrue(unknown.err().startsWith("whittle: Unknown option: '--threds'"), unknown.err());
+        assertTrue(unknown.err().contains("did you mean --threads"), unknown.err());
+        Run range = run("bench", "--membw", "-t", "0");
+        assertEquals(2, range.exit());
+        assertEquals("whittle: --threads must be at least 1, got 0; see 'whittle bench --help'", range.err().strip());
+    }
+
     @Test
     void inspectReportsTheSameModelForGgufAndHf() throws Exception {
         ObjectMapper om = new ObjectMapper();
