@@ -72,6 +72,9 @@ class CliTest {
         Run range = run("bench", "--membw", "-t", "0");
         assertEquals(2, range.exit());
         assertEquals("whittle: --threads must be at least 1, got 0; see 'whittle bench --help'", range.err().strip());
+        Run nothing = run("bench", "model.gguf", "-p", "0", "-n", "0");
+        assertEquals(2, nothing.exit());
+        assertEquals("whittle: nothing to measure: --prompt and --gen are both 0; see 'whittle bench --help'", nothing.err().strip());
     }
 
     @Test
