@@ -1,6 +1,7 @@
 package dev.whittle.bench;
 
 import dev.whittle.core.tensor.DType;
+import dev.whittle.engine.kernel.KernelCompilation;
 import dev.whittle.engine.kernel.Kernels;
 import dev.whittle.engine.kernel.LinearKernel;
 import dev.whittle.engine.kernel.ParallelMatmul;
@@ -41,7 +42,7 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", KernelCompilation.JVM_FLAG, "-Xmx8g"})
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 public class MatmulBenchmark {

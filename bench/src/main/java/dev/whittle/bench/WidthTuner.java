@@ -1,5 +1,6 @@
 package dev.whittle.bench;
 
+import dev.whittle.engine.kernel.KernelCompilation;
 import dev.whittle.engine.kernel.VectorWidth;
 import jdk.incubator.vector.FloatVector;
 
@@ -91,7 +92,7 @@ public final class WidthTuner {
 
     private static List<String[]> probe(int bits, double seconds) throws IOException, InterruptedException {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", KernelCompilation.JVM_FLAG,
                 "-D" + VectorWidth.PROPERTY + "=" + bits, "-cp", System.getProperty("java.class.path"),
                 WidthProbe.class.getName(), Double.toString(seconds));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();

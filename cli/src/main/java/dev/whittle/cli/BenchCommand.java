@@ -142,6 +142,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
 
         ModelBenchReport report;
+        if (!dev.whittle.engine.kernel.KernelCompilation.flagActive()) {
+            err.println("bench: warning: this JVM runs without " + dev.whittle.engine.kernel.KernelCompilation.JVM_FLAG
+                    + "; C2 may leave kernel vector operations as slow calls (the whittle launcher sets it)");
+        }
         err.println("bench: loading " + model);
         try (Model m = ModelLoader.open(model)) {
             var tensors = m.tensors();

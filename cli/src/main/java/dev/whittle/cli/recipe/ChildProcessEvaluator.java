@@ -31,6 +31,7 @@ public final class ChildProcessEvaluator implements Evaluator {
                 List<String> cmd = new ArrayList<>();
                 cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
                 cmd.addAll(List.of("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                        dev.whittle.engine.kernel.KernelCompilation.JVM_FLAG,
                         "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"), "dev.whittle.cli.Whittle", "eval"));
                 cmd.addAll(o.commandArgs());
                 cmd.addAll(List.of("-o", out.toString()));

@@ -92,7 +92,16 @@ public final class Q5_KKernel extends FloatRowKernel {
                 hi = th.fma(FloatVector.broadcast(F, sm[2 * (c & 3) + 1]), hi);
             }
         }
-        return KernelSpecies.sum(lo.add(hi).add(mn));
+        FloatVector v = lo.add(hi).add(mn);
+        // written out, not KernelSpecies.sum: at the end of this method C2 has passed its parse-time inlining
+        // cutoff and left sum as a call with a boxed vector (see KernelCompilation); same steps, same bits
+        if (L >= 16) {
+            v = ((FloatVector) v.reinterpretShape(FloatVector.SPECIES_256, 0)).add((FloatVector) v.reinterpretShape(FloatVector.SPECIES_256, 1));
+        }
+        if (L >= 8) {
+            v = ((FloatVector) v.reinterpretShape(FloatVector.SPECIES_128, 0)).add((FloatVector) v.reinterpretShape(FloatVector.SPECIES_128, 1));
+        }
+        return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
     }
 
     /**

@@ -112,7 +112,16 @@ public final class Q6_KKernel extends FloatRowKernel {
                 }
             }
         }
-        return KernelSpecies.sum(even.add(odd).add(centre.mul(-32f)));
+        FloatVector v = even.add(odd).add(centre.mul(-32f));
+        // written out, not KernelSpecies.sum: at the end of this method C2 has passed its parse-time inlining
+        // cutoff and left sum as a call with a boxed vector (see KernelCompilation); same steps, same bits
+        if (L >= 16) {
+            v = ((FloatVector) v.reinterpretShape(FloatVector.SPECIES_256, 0)).add((FloatVector) v.reinterpretShape(FloatVector.SPECIES_256, 1));
+        }
+        if (L >= 8) {
+            v = ((FloatVector) v.reinterpretShape(FloatVector.SPECIES_128, 0)).add((FloatVector) v.reinterpretShape(FloatVector.SPECIES_128, 1));
+        }
+        return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
     }
 
     /**
