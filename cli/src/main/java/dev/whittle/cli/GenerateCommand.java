@@ -69,15 +69,19 @@ public final class GenerateCommand implements Callable<Integer> {
                 long t0 = System.nanoTime();
                 float[] logits = s.prefill(promptIds);
                 long t1 = System.nanoTime();
-                int[] generated = new int[tokens];
-                int count = 0;
-                String shown = "";
+                // Decoded together with the prompt: a continuation decoded alone loses the space its first token
+                // carries ("Hello" + "▁was" printed "Hellowas"), since decoders strip a leading space. Without the
+                // BOS, as a decoder that drops special tokens would: after it the first word kept its space.
+                int skip = promptIds[0] == tok.bosId() ? 1 : 0;
+                int[] all = Arrays.copyOfRange(promptIds, skip, promptIds.length + tokens);
+                int known = promptIds.length - skip, count = 0;
+                String shown = tok.decode(Arrays.copyOf(all, known));
                 boolean contextFull = false;
                 while (count < tokens) {
                     int next = sampler.sample(logits);
                     if (next == tok.eosId()) break;
-                    generated[count++] = next;
-                    String text = tok.decode(Arrays.copyOf(generated, count));
+                    all[known + count++] = next;
+                    String text = tok.decode(Arrays.copyOf(all, known + count));
                     // Print only what is new; hold back a trailing partial UTF-8 sequence (shown as U+FFFD).
                     if (!text.endsWith("\uFFFD") && text.startsWith(shown)) {
                         out.print(text.substring(shown.length()));

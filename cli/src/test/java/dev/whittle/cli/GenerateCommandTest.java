@@ -21,6 +21,19 @@ class GenerateCommandTest {
         assertTrue(r.err().contains("decode: 40 tokens"), r.err());
     }
 
+    /** The first generated word keeps its space after the prompt, in both tokenizer implementations. */
+    @Test
+    void theContinuationKeepsItsLeadingSpace() {
+        String hf = Path.of(stories()).getParent().resolveSibling("stories260K-hf").toString();
+        for (String model : new String[] {stories(), hf}) {
+            CliTest.Run r = CliTest.run("generate", model, "-p", "Hello", "-n", "8", "--temperature", "0", "-t", "1");
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().startsWith("Hello was a big, red ball"), model + ": " + r.out());
+            CliTest.Run empty = CliTest.run("generate", model, "-n", "4", "--temperature", "0", "-t", "1");
+            assertTrue(empty.out().startsWith("Once upon a time"), model + ": " + empty.out());
+        }
+    }
+
     /** P prompt tokens in a 16-position context: 16 − P decodes, then one more token from the last logits. */
     @Test
     void stopsAtTheContextLimitAndSaysSo() {
