@@ -110,12 +110,12 @@ public final class BenchCommand implements Callable<Integer> {
             return tuneWidth(out, err);
         }
         if (model == null && !membw) throw new ParameterException(spec.commandLine(), "give a MODEL to benchmark, --membw to measure memory bandwidth, or --tune-width");
-        if (model != null && !membw && prompt == 0 && gen == 0) {
-            throw new ParameterException(spec.commandLine(), "nothing to measure: --prompt and --gen are both 0");
-        }
         if (model == null && baseline != null) throw new ParameterException(spec.commandLine(), "--baseline needs a MODEL to benchmark");
         if (vsLlamaCpp && (model == null || (prompt < 1 && gen < 1))) {
             throw new ParameterException(spec.commandLine(), "--vs-llama-cpp needs a MODEL and a pp or tg test (--prompt or --gen at least 1)");
+        }
+        if (model != null && !membw && prompt == 0 && gen == 0) {
+            throw new ParameterException(spec.commandLine(), "nothing to measure: --prompt and --gen are both 0");
         }
         if (vsLlamaCpp && !model.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")) {
             throw new ParameterException(spec.commandLine(), "--vs-llama-cpp needs a .gguf file (llama.cpp reads only GGUF), got " + model);
