@@ -101,7 +101,10 @@ public final class GenerateCommand implements Callable<Integer> {
                             count, tokens, engine.maxContext());
                 }
                 double prefillS = (t1 - t0) / 1e9, decodeS = (t2 - t1) / 1e9;
-                System.err.printf(Locale.ROOT, "prefill: %d tokens, %.1f tok/s | decode: %d tokens, %.1f tok/s | threads %d%n",
+                // a fresh JVM runs the Vector API code unoptimised until C2 has compiled the kernels (about 2 s
+                // for a 1B model's first prompt here), so these figures understate the engine's steady speed
+                System.err.printf(Locale.ROOT, "prefill: %d tokens, %.1f tok/s | decode: %d tokens, %.1f tok/s | threads %d"
+                                + " (includes JIT warm-up; whittle bench measures steady speed)%n",
                         promptIds.length, promptIds.length / prefillS, count, count == 0 ? 0 : count / decodeS, opts.threads());
             }
         }
