@@ -30,13 +30,13 @@ import java.util.concurrent.TimeUnit;
  * scores into GFLOP/s (2·rows·cols·tokens per op) and GB/s of weight bytes read.
  * <p>Run (from the repository root):
  * <pre>
- * mvn -B -o -q -pl bench -am package -DskipTests
- * mvn -B -o -q -pl bench dependency:build-classpath -Dmdep.outputFile=/tmp/bench.cp
+ * mvn -B -o -q -pl bench -am package -DskipTests dependency:build-classpath -Dmdep.outputFile=/tmp/bench.cp
  * java --add-modules jdk.incubator.vector -cp bench/target/classes:$(cat /tmp/bench.cp) org.openjdk.jmh.Main \
  *     MatmulBenchmark -f 1 -wi 2 -i 2 -w 1s -r 1s -p tokens=1 -p threads=1,2 -rf csv -rff /tmp/mm.csv
  * java -cp bench/target/classes:$(cat /tmp/bench.cp) dev.whittle.bench.BenchReport /tmp/mm.csv
  * </pre>
- * The first warm-up iteration of each trial is slow (the Vector API runs interpreted until C2 compiles the
+ * (One invocation: the reactor resolves the sibling modules without {@code mvn install}; bench is built last, so
+ * its classpath is the one left in the file.) The first warm-up iteration of each trial is slow (the Vector API runs interpreted until C2 compiles the
  * kernel, seconds for prefill shapes); on a shared machine prefer {@link MatmulProbe}'s best-of figures.
  */
 @State(Scope.Benchmark)
