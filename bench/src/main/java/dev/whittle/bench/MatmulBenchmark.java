@@ -36,8 +36,9 @@ import java.util.concurrent.TimeUnit;
  * java -cp bench/target/classes:$(cat /tmp/bench.cp) dev.whittle.bench.BenchReport /tmp/mm.csv
  * </pre>
  * (One invocation: the reactor resolves the sibling modules without {@code mvn install}; bench is built last, so
- * its classpath is the one left in the file.) The first warm-up iteration of each trial is slow (the Vector API runs interpreted until C2 compiles the
- * kernel, seconds for prefill shapes); on a shared machine prefer {@link MatmulProbe}'s best-of figures.
+ * its classpath is the one left in the file.) The first warm-up iteration of each trial is slow (the Vector API
+ * runs interpreted until C2 compiles the kernel, seconds for prefill shapes); on a shared machine prefer
+ * {@link MatmulProbe}'s best-of figures.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
