@@ -77,6 +77,18 @@ class CliTest {
         assertEquals("whittle: nothing to measure: --prompt and --gen are both 0; see 'whittle bench --help'", nothing.err().strip());
     }
 
+    /** Asking for more positions than the model was trained on is allowed (as in llama.cpp) but said. */
+    @Test
+    void evalWarnsPastTheTrainedContext() {
+        String model = fixtures().resolve("models/stories260K/stories260K.gguf").toString();
+        Run past = run("eval", model, "--latency", "--prompt", "2040", "--gen", "16", "-r", "1", "-t", "1");
+        assertEquals(0, past.exit(), past.err());
+        assertTrue(past.err().contains("warning: 2056 positions requested, more than the 2048 the model was trained on"), past.err());
+        Run within = run("eval", model, "--latency", "--prompt", "16", "--gen", "4", "-r", "1", "-t", "1");
+        assertEquals(0, within.exit(), within.err());
+        assertFalse(within.err().contains("warning:"), within.err());
+    }
+
     @Test
     void inspectReportsTheSameModelForGgufAndHf() throws Exception {
         ObjectMapper om = new ObjectMapper();

@@ -45,6 +45,12 @@ public final class EvalRun {
         if (kld && o.dataset() == null) throw new IllegalArgumentException("--kld needs a dataset: add --ppl DATASET");
         try (Model model = ModelLoader.open(o.model())) {
             int maxCtx = Math.max(o.ctx(), o.latency() ? o.nPrompt() + o.nGen() : 0);
+            int trained = model.config().contextLength();
+            if (trained > 0 && maxCtx > trained) {
+                // allowed, as llama.cpp's perplexity allows it, but the figures then measure extrapolation
+                messages.accept("warning: " + maxCtx + " positions requested, more than the " + trained
+                        + " the model was trained on; positions past that extrapolate (and attention grows as n^2)");
+            }
             try (InferenceModel engine = InferenceModel.load(model, new EngineOptions(o.threads(), maxCtx))) {
                 EngineLanguageModel lm = EngineLanguageModel.of(model, engine).withBatch(o.batch());
                 List<WeightGroup> mix = dtypeMix(model);
