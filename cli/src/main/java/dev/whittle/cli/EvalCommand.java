@@ -22,7 +22,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "MODEL") Path model;
 
-    @Option(names = "--ppl", paramLabel = "DATASET", description = "Perplexity over a named dataset (wikitext2-test, wikitext2-valid, tinystories-valid, tinyshakespeare, c4-sample).")
+    @Option(names = "--ppl", paramLabel = "DATASET", description = "Perplexity over a named dataset (wikitext2-test, wikitext2-valid, tinystories-valid, tinyshakespeare, c4-sample) or your own text file (.txt plain text; .jsonl/.json lines with a \"text\" field).")
     String dataset;
 
     @Option(names = "--ctx", defaultValue = "512", description = "Context per chunk (default: ${DEFAULT-VALUE}).")

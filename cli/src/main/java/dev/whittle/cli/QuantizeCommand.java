@@ -70,7 +70,7 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--awq-gptq", description = "AWQ: round the scaled, clipped weights with GPTQ instead of RTN.")
     boolean awqGptq;
 
-    @Option(names = "--calib", defaultValue = "c4-sample", paramLabel = "DATASET", description = "Calibration dataset for gptq/awq (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--calib", defaultValue = "c4-sample", paramLabel = "DATASET", description = "Calibration dataset for gptq/awq: a name from `whittle datasets list` or a text file (default: ${DEFAULT-VALUE}).")
     String calib;
 
     @Option(names = "--calib-samples", defaultValue = "128", paramLabel = "N", description = "Calibration windows (default: ${DEFAULT-VALUE}).")

@@ -89,6 +89,21 @@ class CliTest {
         assertFalse(within.err().contains("warning:"), within.err());
     }
 
+    /** --ppl takes the user's own text file as well as a name; the fixture's TinyStories slice by path measures the same. */
+    @Test
+    void evalReadsATextFileByPath() throws Exception {
+        String model = fixtures().resolve("models/stories260K/stories260K.gguf").toString();
+        Path datasets = fixtures().resolve("datasets");
+        Run byName = run("eval", model, "--data-dir", datasets.toString(), "--ppl", "tinystories-valid", "--ctx", "64", "--chunks", "2", "-t", "1");
+        Run byPath = run("eval", model, "--ppl", datasets.resolve("tinystories-valid-slice/tinystories_val.txt").toString(),
+                "--ctx", "64", "--chunks", "2", "-t", "1");
+        assertEquals(0, byName.exit(), byName.err());
+        assertEquals(0, byPath.exit(), byPath.err());
+        String ppl = byName.out().lines().filter(l -> l.startsWith("ppl ")).findFirst().orElseThrow();
+        assertEquals(ppl, byPath.out().lines().filter(l -> l.startsWith("ppl ")).findFirst().orElseThrow());
+        assertTrue(byPath.out().contains("dataset    tinystories_val.txt (sha256 5fc1fb0113df"), byPath.out());
+    }
+
     @Test
     void inspectReportsTheSameModelForGgufAndHf() throws Exception {
         ObjectMapper om = new ObjectMapper();

@@ -83,15 +83,46 @@ public final class DatasetRegistry {
     /**
      * Finds the named dataset's file under {@code dataDir}. Only checks that the file exists (hashing is left to
      * {@link Datasets#list} and {@link ResolvedDataset#verify()}); a missing file is a one-line
-     * {@link DatasetException} naming the file and how to get it.
+     * {@link DatasetException} naming the file and how to get it. A name that is no registered dataset but a path
+     * ({@link #looksLikeFile}) is the user's own file ({@link #localFile}).
      */
     public static ResolvedDataset resolve(String name, Path dataDir) {
+        if (find(name).isEmpty() && looksLikeFile(name)) return localFile(Path.of(name));
         NamedDataset dataset = get(name);
         Path file = fileIn(dataset, dataDir);
         if (!Files.isRegularFile(file)) {
             throw new DatasetException(missingMessage(dataset, file, dataDir));
         }
         return new ResolvedDataset(dataset, file);
+    }
+
+    /** Not a registered name but a path: it has a directory part or a text-file extension. */
+    static boolean looksLikeFile(String name) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        return name.contains("/") || name.contains(java.io.File.separator) || lower.endsWith(".txt")
+                || lower.endsWith(".raw") || lower.endsWith(".jsonl") || lower.endsWith(".json");
+    }
+
+    /**
+     * The user's own text file as a dataset, as llama.cpp's {@code perplexity -f FILE} takes one: JSON lines with a
+     * {@code "text"} field (one document per line) for {@code .jsonl}/{@code .json}, plain text otherwise. Its name
+     * is the file name and its hash is the file's, so the Results record exactly what was measured.
+     */
+    static ResolvedDataset localFile(Path file) {
+        if (!Files.isRegularFile(file)) throw new DatasetException(file + ": no such file (a dataset is a name from `whittle datasets list` or a text file)");
+        String fileName = file.getFileName().toString();
+        String lower = fileName.toLowerCase(java.util.Locale.ROOT);
+        boolean jsonLines = lower.endsWith(".jsonl") || lower.endsWith(".json");
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (java.io.IOException e) {
+            throw new DatasetException(file + ": cannot read: " + e.getMessage());
+        }
+        NamedDataset local = new NamedDataset(fileName, fileName, jsonLines ? DatasetFormat.JSON_LINES : DatasetFormat.PLAIN_TEXT,
+                jsonLines ? "text" : null, size, Sha256.of(file), file.toAbsolutePath().toUri(), null, false, jsonLines,
+                "a local file: " + file.toAbsolutePath());
+        return new ResolvedDataset(local, file);
     }
 
     static String missingMessage(NamedDataset dataset, Path file, Path dataDir) {

@@ -26,6 +26,29 @@ class DatasetRegistryTest {
         return byPath;
     }
 
+    /** A path instead of a name is the user's own file: the fixture's TinyStories slice read by path reads the same. */
+    @Test
+    void aTextFileByPathIsADataset(@TempDir Path dir) throws IOException {
+        ResolvedDataset named = DatasetRegistry.resolve("tinystories-valid", Fixtures.datasets());
+        ResolvedDataset local = DatasetRegistry.resolve(named.file().toString(), dir);
+        assertEquals("tinystories_val.txt", local.name());
+        assertEquals(named.sha256(), local.sha256());
+        assertSame(local, local.verify());
+        assertEquals(named.source().wholeText(), local.source().wholeText());
+
+        Path jsonl = dir.resolve("mine.jsonl");
+        Files.writeString(jsonl, "{\"text\": \"one story\"}\n{\"text\": \"another\"}\n");
+        ResolvedDataset lines = DatasetRegistry.resolve(jsonl.toString(), dir);
+        assertEquals(List.of("one story", "another"), lines.source().rows());
+        assertTrue(lines.dataset().rowsAreDocuments());
+
+        DatasetException missing = assertThrows(DatasetException.class,
+                () -> DatasetRegistry.resolve(dir.resolve("absent.txt").toString(), dir));
+        assertTrue(missing.getMessage().startsWith(dir.resolve("absent.txt") + ": no such file"), missing.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> DatasetRegistry.resolve("wikitext9", dir));
+        assertTrue(unknown.getMessage().startsWith("unknown dataset 'wikitext9'"), unknown.getMessage());
+    }
+
     @Test
     void everyNamedDatasetResolvesAgainstTheFixturesAndHashesToTheRegistryValue() throws IOException {
         Map<String, String> manifest = manifest();
