@@ -25,8 +25,10 @@ public final class LatencyBenchmark {
     public record Config(int nPrompt, int nGen, int threads, int repetitions, int warmups, long seed) {
         public Config {
             if (nPrompt < 1 || nGen < 0 || threads < 1 || repetitions < 1 || warmups < 0) {
-                throw new IllegalArgumentException("need nPrompt ≥ 1, nGen ≥ 0, threads ≥ 1, repetitions ≥ 1, warmups ≥ 0; got "
-                        + this);
+                // the parameters, not this: a compact constructor has not assigned the fields yet
+                throw new IllegalArgumentException("latency needs prompt ≥ 1, gen ≥ 0, threads ≥ 1, repetitions ≥ 1,"
+                        + " warm-ups ≥ 0; got prompt " + nPrompt + ", gen " + nGen + ", threads " + threads
+                        + ", repetitions " + repetitions + ", warm-ups " + warmups);
             }
         }
     }

@@ -7,6 +7,7 @@ import java.util.function.LongSupplier;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LatencyBenchmarkTest {
 
@@ -48,7 +49,8 @@ class LatencyBenchmarkTest {
     @Test
     void promptIsSeededAndConfigValidated() {
         assertArrayEquals(LatencyBenchmark.randomPrompt(100, 20, 9), LatencyBenchmark.randomPrompt(100, 20, 9));
-        assertThrows(IllegalArgumentException.class, () -> new LatencyBenchmark.Config(0, 1, 1, 1, 0, 0));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> new LatencyBenchmark.Config(-3, 1, 2, 5, 0, 0));
+        assertTrue(bad.getMessage().endsWith("got prompt -3, gen 1, threads 2, repetitions 5, warm-ups 0"), bad.getMessage());
         BigramModel small = new BigramModel(BigramModel.random(4, 1f, 1).table, false, 0, 10);
         assertThrows(IllegalArgumentException.class,
                 () -> new LatencyBenchmark().run(small, new LatencyBenchmark.Config(8, 5, 1, 1, 0, 0)));
