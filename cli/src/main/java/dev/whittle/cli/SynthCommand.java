@@ -31,7 +31,10 @@ public final class SynthCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SynthPreset p = SynthPreset.byId(preset);
-        DType t = DType.parse(type).orElseThrow(() -> new IllegalArgumentException("--type " + type + ": unknown type"));
+        DType t = DType.parse(type).orElseThrow(() -> new IllegalArgumentException("--type " + type
+                + ": unknown type; one of f32, f16, bf16 or a GGUF block type (" + java.util.Arrays.stream(DType.values())
+                        .filter(d -> d.isBlockQuantized() && d != DType.Q8_K) // Q8_K: ggml's intermediate, not a weight type
+                        .map(d -> d.name().toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.joining(", ")) + ")"));
         boolean gguf = output.getFileName().toString().endsWith(".gguf");
         if (!gguf && t.isBlockQuantized())
             throw new IllegalArgumentException("--type " + type + ": GGUF block types need a .gguf output");
