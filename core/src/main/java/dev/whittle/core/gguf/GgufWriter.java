@@ -159,6 +159,7 @@ public final class GgufWriter {
     public void write(Path target) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
+        Files.createDirectories(dir); // as AtomicFile does: -o into a new directory works
         Path tmp = null;
         FileChannel ch = null;
         try {

@@ -242,6 +242,7 @@ public final class SafeTensorsWriter {
     /** A new empty file beside {@code target} (same directory, so the final rename is atomic), with default permissions. */
     static Path tempSibling(Path target) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir); // as AtomicFile does: -o into a new directory works
         for (int attempt = 0; ; attempt++) {
             Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
             try {

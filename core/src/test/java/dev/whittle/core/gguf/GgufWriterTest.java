@@ -65,6 +65,18 @@ class GgufWriterTest {
      * every scalar type, nested arrays, F32/F16/Q8_0/I32 tensors of unaligned sizes. The SHA-256 is of the file
      * gguf-py produced (1,152 bytes), so this pins the whole layout, padding included, to the reference.
      */
+    /** An output in a directory that does not exist yet: created, as for every other whittle output. */
+    @Test
+    void createsTheOutputDirectory() throws IOException {
+        Path out = tmp.resolve("new/deeper/x.gguf");
+        new GgufWriter().put("general.architecture", GgufValue.string("llama"))
+                .add(new Tensor("a", new long[]{3}, DType.F32, MemorySegment.ofArray(seq(12, 1)))).write(out);
+        assertTrue(Files.isRegularFile(out));
+        try (var listing = Files.list(out.getParent())) {
+            assertEquals(java.util.List.of(out), listing.toList(), "no temporary file left beside it");
+        }
+    }
+
     @Test
     void matchesGgufPyOutputByteForByte() throws IOException {
         MemorySegment a = MemorySegment.ofArray(new float[]{0, 1, 2, 3, 4});
