@@ -54,11 +54,28 @@ public final class Whittle implements Runnable {
             if (ex instanceof dev.whittle.core.ModelFormatException || ex instanceof IllegalArgumentException
                     || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException
                     || ex instanceof dev.whittle.datasets.DatasetException) {
-                cmd.getErr().println("whittle: " + ex.getMessage());
+                cmd.getErr().println("whittle: " + oneLine(ex));
                 return 2;
             }
             throw ex;
         });
         return cl;
+    }
+
+    /** The error's message; file-system errors, whose message is a bare path, also say what went wrong. */
+    static String oneLine(Exception ex) {
+        Throwable t = ex instanceof java.io.UncheckedIOException u && u.getCause() != null ? u.getCause() : ex;
+        if (t instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+            String what = switch (f) {
+                case java.nio.file.NoSuchFileException n -> "no such file or directory";
+                case java.nio.file.AccessDeniedException a -> "permission denied";
+                case java.nio.file.FileAlreadyExistsException e -> java.nio.file.Files.isRegularFile(java.nio.file.Path.of(f.getFile()))
+                        ? "is a file, not a directory" : "already exists"; // (createDirectories reports a file in the way so)
+                case java.nio.file.NotDirectoryException d -> "not a directory";
+                default -> f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+            };
+            return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + what;
+        }
+        return ex.getMessage();
     }
 }

@@ -104,6 +104,21 @@ class CliTest {
         assertTrue(byPath.out().contains("dataset    tinystories_val.txt (sha256 5fc1fb0113df"), byPath.out());
     }
 
+    /** File-system errors name the file and what went wrong, not just the path. */
+    @Test
+    void fileSystemErrorsSayWhatWentWrong(@TempDir Path dir) throws Exception {
+        assertEquals(dir + "/x: no such file or directory",
+                Whittle.oneLine(new java.nio.file.NoSuchFileException(dir + "/x")));
+        assertEquals("/a: permission denied", Whittle.oneLine(new java.io.UncheckedIOException(new java.nio.file.AccessDeniedException("/a"))));
+        assertEquals("plain message", Whittle.oneLine(new IllegalArgumentException("plain message")));
+        Path blocker = Files.writeString(dir.resolve("file"), "not a directory");
+        Run r = run("quantize", fixtures().resolve("models/stories260K/stories260K.gguf").toString(), "--type", "q4_0",
+                "-o", blocker.resolve("out.gguf").toString());
+        assertEquals(2, r.exit());
+        String last = r.err().strip().lines().reduce((a, b) -> b).orElse("");
+        assertEquals("whittle: " + blocker + ": is a file, not a directory", last, r.err());
+    }
+
     @Test
     void inspectReportsTheSameModelForGgufAndHf() throws Exception {
         ObjectMapper om = new ObjectMapper();
