@@ -4,6 +4,7 @@ import dev.whittle.core.tensor.TensorSource;
 
 import dev.whittle.core.tensor.DType;
 import dev.whittle.core.tensor.Tensor;
+import dev.whittle.core.util.AtomicFile;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -12,17 +13,14 @@ import java.nio.ByteOrder;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes GGUF files (v3 by default, or v2: the little-endian layouts are identical), laid out as gguf-py's
@@ -158,23 +156,14 @@ public final class GgufWriter {
      */
     public void write(Path target) throws IOException {
         Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
-        Files.createDirectories(dir); // as AtomicFile does: -o into a new directory works
-        Path tmp = null;
+        Path tmp = AtomicFile.tempFor(abs); // beside the target, its directory created
         FileChannel ch = null;
         try {
-            while (ch == null) {
-                tmp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-                try {
-                    ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                } catch (FileAlreadyExistsException e) {
-                    // another writer's temp name: draw again
-                }
-            }
+            ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
             writeTo(ch, abs);
             ch.force(true);
             ch.close();
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.commit(tmp, abs);
         } catch (Throwable e) {
             if (ch != null) {
                 try {
@@ -183,12 +172,10 @@ public final class GgufWriter {
                     e.addSuppressed(c);
                 }
             }
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException d) {
-                    e.addSuppressed(d);
-                }
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException d) {
+                e.addSuppressed(d);
             }
             if (e instanceof ClosedChannelException && Thread.currentThread().isInterrupted()) {
                 InterruptedIOException ie = new InterruptedIOException("interrupted while writing " + abs);

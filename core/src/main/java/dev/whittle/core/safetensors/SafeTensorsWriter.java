@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whittle.core.tensor.DType;
 import dev.whittle.core.tensor.Tensor;
+import dev.whittle.core.util.AtomicFile;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,10 +16,8 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes SafeTensors files the way the reference library does: a compact JSON header with {@code __metadata__}
@@ -79,10 +77,10 @@ public final class SafeTensorsWriter {
     /** Writes {@code tensors} to {@code target} atomically. */
     public void write(Path target, List<? extends TensorSource> tensors) throws IOException {
         List<TensorSource> ordered = ordered(tensors);
-        Path tmp = tempSibling(target);
+        Path tmp = AtomicFile.tempFor(target);
         try {
             writeFile(tmp, ordered);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.commit(tmp, target);
         } catch (Throwable t) {
             deleteQuietly(tmp, t);
             throw t;
@@ -116,7 +114,7 @@ public final class SafeTensorsWriter {
             for (int i = 0; i < shards.size(); i++) {
                 String name = String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size());
                 Path target = dir.resolve(name);
-                Path tmp = tempSibling(target);
+                Path tmp = AtomicFile.tempFor(target);
                 temps.add(tmp);
                 finals.add(target);
                 writeFile(tmp, shards.get(i));
@@ -126,11 +124,11 @@ public final class SafeTensorsWriter {
                 }
             }
             Path index = dir.resolve(SafeTensorsModel.INDEX_FILE);
-            Path indexTmp = tempSibling(index);
+            Path indexTmp = AtomicFile.tempFor(index);
             temps.add(indexTmp);
             finals.add(index);
             Files.write(indexTmp, indexJson(total, weightMap));
-            for (int i = 0; i < temps.size(); i++) Files.move(temps.get(i), finals.get(i), StandardCopyOption.ATOMIC_MOVE);
+            for (int i = 0; i < temps.size(); i++) AtomicFile.commit(temps.get(i), finals.get(i));
             return index;
         } catch (Throwable t) {
             for (Path tmp : temps) deleteQuietly(tmp, t);
@@ -237,20 +235,6 @@ public final class SafeTensorsWriter {
         ObjectNode wm = root.putObject("weight_map");
         weightMap.forEach(wm::put);
         return (SafeTensorsHeader.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** A new empty file beside {@code target} (same directory, so the final rename is atomic), with default permissions. */
-    static Path tempSibling(Path target) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir); // as AtomicFile does: -o into a new directory works
-        for (int attempt = 0; ; attempt++) {
-            Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-            try {
-                return Files.createFile(tmp);
-            } catch (FileAlreadyExistsException e) {
-                if (attempt > 100) throw e;
-            }
-        }
     }
 
     private static void deleteQuietly(Path tmp, Throwable cause) {
