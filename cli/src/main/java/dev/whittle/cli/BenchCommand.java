@@ -1,5 +1,6 @@
 package dev.whittle.cli;
 
+import dev.whittle.engine.kernel.KernelCompilation;
 import dev.whittle.bench.BenchJson;
 import dev.whittle.bench.ModelBenchReport;
 import dev.whittle.bench.BenchResult;
@@ -142,8 +143,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
 
         ModelBenchReport report;
-        if (!dev.whittle.engine.kernel.KernelCompilation.flagActive()) {
-            err.println("bench: warning: this JVM runs without " + dev.whittle.engine.kernel.KernelCompilation.JVM_FLAG
+        if (!KernelCompilation.flagActive()) {
+            err.println("bench: warning: this JVM runs without " + KernelCompilation.JVM_FLAG
                     + "; C2 may leave kernel vector operations as slow calls (the whittle launcher sets it)");
         }
         err.println("bench: loading " + model);

@@ -3,6 +3,15 @@ package dev.whittle.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+
 /**
  * The {@code whittle} command: a thin picocli front over the library modules. {@code --help} and {@code --version}
  * are inherited by every subcommand, so {@code whittle generate --help} prints usage and exits 0 instead of
@@ -52,7 +61,7 @@ public final class Whittle implements Runnable {
         });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof dev.whittle.core.ModelFormatException || ex instanceof IllegalArgumentException
-                    || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException
+                    || ex instanceof java.io.IOException || ex instanceof UncheckedIOException
                     || ex instanceof dev.whittle.datasets.DatasetException) {
                 cmd.getErr().println("whittle: " + oneLine(ex));
                 return 2;
@@ -64,14 +73,14 @@ public final class Whittle implements Runnable {
 
     /** The error's message; file-system errors, whose message is a bare path, also say what went wrong. */
     static String oneLine(Exception ex) {
-        Throwable t = ex instanceof java.io.UncheckedIOException u && u.getCause() != null ? u.getCause() : ex;
-        if (t instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+        Throwable t = ex instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : ex;
+        if (t instanceof FileSystemException f && f.getFile() != null) {
             String what = switch (f) {
-                case java.nio.file.NoSuchFileException n -> "no such file or directory";
-                case java.nio.file.AccessDeniedException a -> "permission denied";
-                case java.nio.file.FileAlreadyExistsException e -> java.nio.file.Files.isRegularFile(java.nio.file.Path.of(f.getFile()))
-                        ? "is a file, not a directory" : "already exists"; // (createDirectories reports a file in the way so)
-                case java.nio.file.NotDirectoryException d -> "not a directory";
+                case NoSuchFileException n -> "no such file or directory";
+                case AccessDeniedException a -> "permission denied";
+                // createDirectories reports a file standing where a directory should be so
+                case FileAlreadyExistsException e -> Files.isRegularFile(Path.of(f.getFile())) ? "is a file, not a directory" : "already exists";
+                case NotDirectoryException d -> "not a directory";
                 default -> f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
             };
             return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + what;
